@@ -1,0 +1,6 @@
+/** hvl9p module io.hvl9p.conformance (see ../shared/docs/architecture.md, section 2). */
+module io.hvl9p.conformance {
+    requires io.hvl9p.protocol;
+    requires io.hvl9p.server;
+    exports io.hvl9p.conformance;
+}

@@ -1,0 +1,66 @@
+package io.hvl9p.daemon;
+
+import io.hvl9p.protocol.MiscConstants;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hvl9p} command. Sub-commands arrive with their issues (serve: 3, demo: 4, config: 5). */
+@Command(
+        name = "hvl9p",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = {
+            "A 9P2000.L file server that gives auxiliary runtimes (RTOS, bare-metal images) access to",
+            "Linux directories and a console over hypervisor-less virtio shared memory, and standard",
+            "clients over TCP and Unix sockets."
+        },
+        subcommands = {Main.VersionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    /** The project version, kept in step with the POM. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private Main() {}
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    static String versionLine() {
+        return "hvl9p " + VERSION + " (protocol " + MiscConstants.VERSION_9P2000_L + ", Java "
+                + Runtime.version() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")";
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {versionLine()};
+        }
+    }
+
+    @Command(name = "version", description = "Print the version of hvl9p, the protocol and the Java runtime.")
+    static final class VersionCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().println(versionLine());
+            return 0;
+        }
+    }
+}

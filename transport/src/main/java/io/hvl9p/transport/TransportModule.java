@@ -1,0 +1,9 @@
+package io.hvl9p.transport;
+
+/** Names this module for the wiring and the dependency test; the module's API comes with its issue. */
+public final class TransportModule {
+    private TransportModule() {}
+
+    /** The module's name as in architecture.md. */
+    public static final String NAME = "transport";
+}

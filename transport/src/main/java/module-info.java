@@ -1,0 +1,4 @@
+/** hvl9p module io.hvl9p.transport (see ../shared/docs/architecture.md, section 2). */
+module io.hvl9p.transport {
+    exports io.hvl9p.transport;
+}

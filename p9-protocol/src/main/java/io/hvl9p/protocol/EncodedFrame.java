@@ -30,7 +30,7 @@ public record EncodedFrame(ByteBuffer head, ByteBuffer payload) {
 
     /** The whole frame in one new buffer. */
     public ByteBuffer toBuffer() {
-        ByteBuffer b = ByteBuffer.allocate(size());
+        ByteBuffer b = ByteBuffer.allocate(size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         copyTo(b);
         return b.flip();
     }

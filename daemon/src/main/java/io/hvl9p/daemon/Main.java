@@ -11,9 +11,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = {
-            "A 9P2000.L file server that gives auxiliary runtimes (RTOS, bare-metal images) access to",
-            "Linux directories and a console over hypervisor-less virtio shared memory, and standard",
-            "clients over TCP and Unix sockets."
+            "A 9P2000.L file server that gives auxiliary runtimes (an RTOS or",
+            "bare-metal image beside Linux) access to Linux directories and a",
+            "console over hypervisor-less virtio shared memory.",
+            "",
+            "Sub-commands that are not here yet: serve (9P over TCP/Unix",
+            "sockets), demo (the whole system on one host), config."
         },
         subcommands = {Main.VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {

@@ -2,5 +2,6 @@
 module io.hvl9p.conformance {
     requires io.hvl9p.protocol;
     requires io.hvl9p.server;
+
     exports io.hvl9p.conformance;
 }

@@ -8,6 +8,9 @@ module io.hvl9p.daemon {
     requires io.hvl9p.console;
     requires io.hvl9p.conformance;
     requires info.picocli;
+
     exports io.hvl9p.daemon;
-    opens io.hvl9p.daemon to info.picocli;
+
+    opens io.hvl9p.daemon to
+            info.picocli;
 }

@@ -1,5 +1,6 @@
 /** hvl9p module io.hvl9p.exports (see ../shared/docs/architecture.md, section 2). */
 module io.hvl9p.exports {
     requires io.hvl9p.server;
+
     exports io.hvl9p.exports;
 }

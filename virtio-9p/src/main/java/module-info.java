@@ -2,5 +2,6 @@
 module io.hvl9p.virtio9p {
     requires io.hvl9p.transport;
     requires io.hvl9p.server;
+
     exports io.hvl9p.virtio9p;
 }

@@ -44,8 +44,8 @@ public final class Main implements Callable<Integer> {
     }
 
     static String versionLine() {
-        return "hvl9p " + VERSION + " (protocol " + MiscConstants.VERSION_9P2000_L + ", Java "
-                + Runtime.version() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")";
+        return "hvl9p " + VERSION + " (protocol " + MiscConstants.VERSION_9P2000_L + ", Java " + Runtime.version()
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")";
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

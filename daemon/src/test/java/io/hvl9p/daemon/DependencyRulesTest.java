@@ -31,7 +31,9 @@ class DependencyRulesTest {
             "io.hvl9p.exports", new String[] {"io.hvl9p.exports..", "io.hvl9p.server..", "io.hvl9p.protocol.."},
             "io.hvl9p.transport", new String[] {"io.hvl9p.transport.."},
             "io.hvl9p.virtio9p",
-                    new String[] {"io.hvl9p.virtio9p..", "io.hvl9p.transport..", "io.hvl9p.server..", "io.hvl9p.protocol.."},
+                    new String[] {
+                        "io.hvl9p.virtio9p..", "io.hvl9p.transport..", "io.hvl9p.server..", "io.hvl9p.protocol.."
+                    },
             "io.hvl9p.console", new String[] {"io.hvl9p.console..", "io.hvl9p.transport.."});
 
     /** Modules that may depend on the JDK only. */
@@ -49,7 +51,11 @@ class DependencyRulesTest {
             ok = JavaClass.Predicates.resideInAnyPackage(allowed)
                     .or(JavaClass.Predicates.resideInAnyPackage("java..", ""));
         }
-        return classes().that().resideInAPackage(module + "..").should().onlyDependOnClassesThat(ok)
+        return classes()
+                .that()
+                .resideInAPackage(module + "..")
+                .should()
+                .onlyDependOnClassesThat(ok)
                 .because("architecture.md section 2 allows " + module + " to use only " + Arrays.toString(allowed)
                         + (Arrays.asList(JDK_ONLY).contains(module) ? " and the JDK" : ""))
                 .allowEmptyShould(true);

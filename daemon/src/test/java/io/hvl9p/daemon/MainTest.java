@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 class MainTest {
     @Test
     void versionLineNamesTheProtocolAndJava() {
-        assertThat(Main.versionLine()).startsWith("hvl9p " + Main.VERSION).contains("9P2000.L").contains("Java 2");
+        assertThat(Main.versionLine())
+                .startsWith("hvl9p " + Main.VERSION)
+                .contains("9P2000.L")
+                .contains("Java 2");
     }
 
     @Test

@@ -20,5 +20,6 @@ public final class GetattrMask {
     public static final long DATA_VERSION = 0x2000;
     /** Everything {@code stat(2)} reports. */
     public static final long BASIC = 0x7ff;
+
     public static final long ALL = 0x3fff;
 }

@@ -99,21 +99,42 @@ public final class MessageDecoder {
             case TREADLINK -> new Treadlink(r.fid("fid"));
             case TGETATTR -> new Tgetattr(r.fid("fid"), r.u64("request_mask"));
             case TSETATTR ->
-                new Tsetattr(r.fid("fid"), r.u32("valid"), r.u32("mode"), r.u32("uid"), r.u32("gid"), r.u64("size"),
-                        r.u64("atime_sec"), r.u64("atime_nsec"), r.u64("mtime_sec"), r.u64("mtime_nsec"));
+                new Tsetattr(
+                        r.fid("fid"),
+                        r.u32("valid"),
+                        r.u32("mode"),
+                        r.u32("uid"),
+                        r.u32("gid"),
+                        r.u64("size"),
+                        r.u64("atime_sec"),
+                        r.u64("atime_nsec"),
+                        r.u64("mtime_sec"),
+                        r.u64("mtime_nsec"));
             case TXATTRWALK -> new Txattrwalk(r.fid("fid"), r.fid("newfid"), r.string("name"));
             case TXATTRCREATE -> new Txattrcreate(r.fid("fid"), r.string("name"), r.u64("attr_size"), r.u32("flags"));
             case TREADDIR -> new Treaddir(r.fid("fid"), r.u64("offset"), r.u32("count"));
             case TFSYNC -> new Tfsync(r.fid("fid"), r.u32("datasync"));
             case TLOCK ->
-                new Tlock(r.fid("fid"), r.u8("type"), r.u32("flags"), r.u64("start"), r.u64("length"), r.u32("proc_id"),
+                new Tlock(
+                        r.fid("fid"),
+                        r.u8("type"),
+                        r.u32("flags"),
+                        r.u64("start"),
+                        r.u64("length"),
+                        r.u32("proc_id"),
                         r.string("client_id"));
             case TGETLOCK ->
-                new Tgetlock(r.fid("fid"), r.u8("type"), r.u64("start"), r.u64("length"), r.u32("proc_id"),
+                new Tgetlock(
+                        r.fid("fid"),
+                        r.u8("type"),
+                        r.u64("start"),
+                        r.u64("length"),
+                        r.u32("proc_id"),
                         r.string("client_id"));
             case TLINK -> new Tlink(r.fid("dfid"), r.fid("fid"), r.name("name"));
             case TMKDIR -> new Tmkdir(r.fid("dfid"), r.name("name"), r.u32("mode"), r.u32("gid"));
-            case TRENAMEAT -> new Trenameat(r.fid("olddirfid"), r.name("oldname"), r.fid("newdirfid"), r.name("newname"));
+            case TRENAMEAT ->
+                new Trenameat(r.fid("olddirfid"), r.name("oldname"), r.fid("newdirfid"), r.name("newname"));
             case TUNLINKAT -> new Tunlinkat(r.fid("dirfid"), r.name("name"), r.u32("flags"));
             default -> throw r.error(Errno.EOPNOTSUPP, "not a request: " + type);
         };
@@ -150,8 +171,16 @@ public final class MessageDecoder {
             case RCLUNK -> new Rclunk();
             case RREMOVE -> new Rremove();
             case RSTATFS ->
-                new Rstatfs(r.u32("type"), r.u32("bsize"), r.u64("blocks"), r.u64("bfree"), r.u64("bavail"),
-                        r.u64("files"), r.u64("ffree"), r.u64("fsid"), r.u32("namelen"));
+                new Rstatfs(
+                        r.u32("type"),
+                        r.u32("bsize"),
+                        r.u64("blocks"),
+                        r.u64("bfree"),
+                        r.u64("bavail"),
+                        r.u64("files"),
+                        r.u64("ffree"),
+                        r.u64("fsid"),
+                        r.u32("namelen"));
             case RLOPEN -> new Rlopen(r.qid("qid"), r.u32("iounit"));
             case RLCREATE -> new Rlcreate(r.qid("qid"), r.u32("iounit"));
             case RSYMLINK -> new Rsymlink(r.qid("qid"));
@@ -159,10 +188,26 @@ public final class MessageDecoder {
             case RRENAME -> new Rrename();
             case RREADLINK -> new Rreadlink(r.string("target"));
             case RGETATTR ->
-                new Rgetattr(r.u64("valid"), r.qid("qid"), r.u32("mode"), r.u32("uid"), r.u32("gid"), r.u64("nlink"),
-                        r.u64("rdev"), r.u64("size"), r.u64("blksize"), r.u64("blocks"), r.u64("atime_sec"),
-                        r.u64("atime_nsec"), r.u64("mtime_sec"), r.u64("mtime_nsec"), r.u64("ctime_sec"),
-                        r.u64("ctime_nsec"), r.u64("btime_sec"), r.u64("btime_nsec"), r.u64("gen"),
+                new Rgetattr(
+                        r.u64("valid"),
+                        r.qid("qid"),
+                        r.u32("mode"),
+                        r.u32("uid"),
+                        r.u32("gid"),
+                        r.u64("nlink"),
+                        r.u64("rdev"),
+                        r.u64("size"),
+                        r.u64("blksize"),
+                        r.u64("blocks"),
+                        r.u64("atime_sec"),
+                        r.u64("atime_nsec"),
+                        r.u64("mtime_sec"),
+                        r.u64("mtime_nsec"),
+                        r.u64("ctime_sec"),
+                        r.u64("ctime_nsec"),
+                        r.u64("btime_sec"),
+                        r.u64("btime_nsec"),
+                        r.u64("gen"),
                         r.u64("data_version"));
             case RSETATTR -> new Rsetattr();
             case RXATTRWALK -> new Rxattrwalk(r.u64("size"));

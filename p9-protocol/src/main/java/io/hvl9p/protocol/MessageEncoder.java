@@ -64,7 +64,8 @@ public final class MessageEncoder {
         switch (t) {
             case Tversion m -> w.u32(m.msize()).string(m.version());
             case Tauth m -> w.fid(m.afid()).string(m.uname()).string(m.aname()).u32(m.nUname());
-            case Tattach m -> w.fid(m.fid()).fid(m.afid()).string(m.uname()).string(m.aname()).u32(m.nUname());
+            case Tattach m ->
+                w.fid(m.fid()).fid(m.afid()).string(m.uname()).string(m.aname()).u32(m.nUname());
             case Tflush m -> w.u16(m.oldtag());
             case Twalk m -> {
                 w.fid(m.fid()).fid(m.newfid()).u16(m.names().size());
@@ -81,28 +82,54 @@ public final class MessageEncoder {
             case Tremove m -> w.fid(m.fid());
             case Tstatfs m -> w.fid(m.fid());
             case Tlopen m -> w.fid(m.fid()).u32(m.flags());
-            case Tlcreate m -> w.fid(m.fid()).name(m.name()).u32(m.flags()).u32(m.mode()).u32(m.gid());
+            case Tlcreate m ->
+                w.fid(m.fid()).name(m.name()).u32(m.flags()).u32(m.mode()).u32(m.gid());
             case Tsymlink m -> w.fid(m.fid()).name(m.name()).string(m.symtgt()).u32(m.gid());
             case Tmknod m ->
-                w.fid(m.dfid()).name(m.name()).u32(m.mode()).u32(m.major()).u32(m.minor()).u32(m.gid());
+                w.fid(m.dfid())
+                        .name(m.name())
+                        .u32(m.mode())
+                        .u32(m.major())
+                        .u32(m.minor())
+                        .u32(m.gid());
             case Trename m -> w.fid(m.fid()).fid(m.dfid()).name(m.name());
             case Treadlink m -> w.fid(m.fid());
             case Tgetattr m -> w.fid(m.fid()).u64(m.requestMask());
             case Tsetattr m ->
-                w.fid(m.fid()).u32(m.valid()).u32(m.mode()).u32(m.uid()).u32(m.gid()).u64(m.size())
-                        .u64(m.atimeSec()).u64(m.atimeNsec()).u64(m.mtimeSec()).u64(m.mtimeNsec());
+                w.fid(m.fid())
+                        .u32(m.valid())
+                        .u32(m.mode())
+                        .u32(m.uid())
+                        .u32(m.gid())
+                        .u64(m.size())
+                        .u64(m.atimeSec())
+                        .u64(m.atimeNsec())
+                        .u64(m.mtimeSec())
+                        .u64(m.mtimeNsec());
             case Txattrwalk m -> w.fid(m.fid()).fid(m.newfid()).string(m.name());
-            case Txattrcreate m -> w.fid(m.fid()).string(m.name()).u64(m.attrSize()).u32(m.flags());
+            case Txattrcreate m ->
+                w.fid(m.fid()).string(m.name()).u64(m.attrSize()).u32(m.flags());
             case Treaddir m -> w.fid(m.fid()).u64(m.offset()).u32(m.count());
             case Tfsync m -> w.fid(m.fid()).u32(m.datasync());
             case Tlock m ->
-                w.fid(m.fid()).u8(m.lockType()).u32(m.flags()).u64(m.start()).u64(m.length()).u32(m.procId())
+                w.fid(m.fid())
+                        .u8(m.lockType())
+                        .u32(m.flags())
+                        .u64(m.start())
+                        .u64(m.length())
+                        .u32(m.procId())
                         .string(m.clientId());
             case Tgetlock m ->
-                w.fid(m.fid()).u8(m.lockType()).u64(m.start()).u64(m.length()).u32(m.procId()).string(m.clientId());
+                w.fid(m.fid())
+                        .u8(m.lockType())
+                        .u64(m.start())
+                        .u64(m.length())
+                        .u32(m.procId())
+                        .string(m.clientId());
             case Tlink m -> w.fid(m.dfid()).fid(m.fid()).name(m.name());
             case Tmkdir m -> w.fid(m.dfid()).name(m.name()).u32(m.mode()).u32(m.gid());
-            case Trenameat m -> w.fid(m.olddirfid()).name(m.oldname()).fid(m.newdirfid()).name(m.newname());
+            case Trenameat m ->
+                w.fid(m.olddirfid()).name(m.oldname()).fid(m.newdirfid()).name(m.newname());
             case Tunlinkat m -> w.fid(m.dirfid()).name(m.name()).u32(m.flags());
         }
         return NONE;
@@ -129,8 +156,15 @@ public final class MessageEncoder {
             case Rclunk m -> {}
             case Rremove m -> {}
             case Rstatfs m ->
-                w.u32(m.fsType()).u32(m.bsize()).u64(m.blocks()).u64(m.bfree()).u64(m.bavail()).u64(m.files())
-                        .u64(m.ffree()).u64(m.fsid()).u32(m.namelen());
+                w.u32(m.fsType())
+                        .u32(m.bsize())
+                        .u64(m.blocks())
+                        .u64(m.bfree())
+                        .u64(m.bavail())
+                        .u64(m.files())
+                        .u64(m.ffree())
+                        .u64(m.fsid())
+                        .u32(m.namelen());
             case Rlopen m -> w.qid(m.qid()).u32(m.iounit());
             case Rlcreate m -> w.qid(m.qid()).u32(m.iounit());
             case Rsymlink m -> w.qid(m.qid());
@@ -138,10 +172,26 @@ public final class MessageEncoder {
             case Rrename m -> {}
             case Rreadlink m -> w.string(m.target());
             case Rgetattr m ->
-                w.u64(m.valid()).qid(m.qid()).u32(m.mode()).u32(m.uid()).u32(m.gid()).u64(m.nlink()).u64(m.rdev())
-                        .u64(m.size()).u64(m.blksize()).u64(m.blocks()).u64(m.atimeSec()).u64(m.atimeNsec())
-                        .u64(m.mtimeSec()).u64(m.mtimeNsec()).u64(m.ctimeSec()).u64(m.ctimeNsec())
-                        .u64(m.btimeSec()).u64(m.btimeNsec()).u64(m.gen()).u64(m.dataVersion());
+                w.u64(m.valid())
+                        .qid(m.qid())
+                        .u32(m.mode())
+                        .u32(m.uid())
+                        .u32(m.gid())
+                        .u64(m.nlink())
+                        .u64(m.rdev())
+                        .u64(m.size())
+                        .u64(m.blksize())
+                        .u64(m.blocks())
+                        .u64(m.atimeSec())
+                        .u64(m.atimeNsec())
+                        .u64(m.mtimeSec())
+                        .u64(m.mtimeNsec())
+                        .u64(m.ctimeSec())
+                        .u64(m.ctimeNsec())
+                        .u64(m.btimeSec())
+                        .u64(m.btimeNsec())
+                        .u64(m.gen())
+                        .u64(m.dataVersion());
             case Rsetattr m -> {}
             case Rxattrwalk m -> w.u64(m.size());
             case Rxattrcreate m -> {}
@@ -153,7 +203,12 @@ public final class MessageEncoder {
             }
             case Rfsync m -> {}
             case Rlock m -> w.u8(m.status());
-            case Rgetlock m -> w.u8(m.lockType()).u64(m.start()).u64(m.length()).u32(m.procId()).string(m.clientId());
+            case Rgetlock m ->
+                w.u8(m.lockType())
+                        .u64(m.start())
+                        .u64(m.length())
+                        .u32(m.procId())
+                        .string(m.clientId());
             case Rlink m -> {}
             case Rmkdir m -> w.qid(m.qid());
             case Rrenameat m -> {}

@@ -69,7 +69,8 @@ public enum MessageType {
     static {
         for (MessageType t : values()) {
             if (BY_CODE[t.code] != null) {
-                throw new ExceptionInInitializerError("type byte " + t.code + " used by " + BY_CODE[t.code] + " and " + t);
+                throw new ExceptionInInitializerError(
+                        "type byte " + t.code + " used by " + BY_CODE[t.code] + " and " + t);
             }
             BY_CODE[t.code] = t;
         }

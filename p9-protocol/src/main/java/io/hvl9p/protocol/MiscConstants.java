@@ -20,6 +20,7 @@ public final class MiscConstants {
     public static final int AT_REMOVEDIR = 0x200;
     /** Txattrcreate flags. */
     public static final int XATTR_CREATE = 1;
+
     public static final int XATTR_REPLACE = 2;
     /** The protocol version this project speaks. */
     public static final String VERSION_9P2000_L = "9P2000.L";

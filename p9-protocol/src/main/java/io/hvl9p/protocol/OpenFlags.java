@@ -30,12 +30,25 @@ public final class OpenFlags {
     public static final int SYNC = 04000000;
 
     private static final int[] BITS = {
-        CREATE, EXCL, NOCTTY, TRUNC, APPEND, NONBLOCK, DSYNC, FASYNC, DIRECT, LARGEFILE, DIRECTORY,
-        NOFOLLOW, NOATIME, CLOEXEC, SYNC
+        CREATE, EXCL, NOCTTY, TRUNC, APPEND, NONBLOCK, DSYNC, FASYNC, DIRECT, LARGEFILE, DIRECTORY, NOFOLLOW, NOATIME,
+        CLOEXEC, SYNC
     };
     private static final String[] NAMES = {
-        "CREATE", "EXCL", "NOCTTY", "TRUNC", "APPEND", "NONBLOCK", "DSYNC", "FASYNC", "DIRECT",
-        "LARGEFILE", "DIRECTORY", "NOFOLLOW", "NOATIME", "CLOEXEC", "SYNC"
+        "CREATE",
+        "EXCL",
+        "NOCTTY",
+        "TRUNC",
+        "APPEND",
+        "NONBLOCK",
+        "DSYNC",
+        "FASYNC",
+        "DIRECT",
+        "LARGEFILE",
+        "DIRECTORY",
+        "NOFOLLOW",
+        "NOATIME",
+        "CLOEXEC",
+        "SYNC"
     };
 
     /** The access mode: {@link #RDONLY}, {@link #WRONLY}, {@link #RDWR} or {@link #NOACCESS}. */
@@ -51,12 +64,13 @@ public final class OpenFlags {
 
     /** A readable form such as {@code RDWR|CREATE|TRUNC}, for traces. */
     public static String describe(int flags) {
-        StringBuilder sb = new StringBuilder(switch (flags & ACCMODE) {
-            case RDONLY -> "RDONLY";
-            case WRONLY -> "WRONLY";
-            case RDWR -> "RDWR";
-            default -> "NOACCESS";
-        });
+        StringBuilder sb = new StringBuilder(
+                switch (flags & ACCMODE) {
+                    case RDONLY -> "RDONLY";
+                    case WRONLY -> "WRONLY";
+                    case RDWR -> "RDWR";
+                    default -> "NOACCESS";
+                });
         int rest = flags & ~ACCMODE;
         for (int i = 0; i < BITS.length; i++) {
             if ((rest & BITS[i]) != 0) {

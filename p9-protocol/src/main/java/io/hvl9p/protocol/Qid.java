@@ -36,7 +36,7 @@ public record Qid(int type, int version, long path) {
 
     @Override
     public String toString() {
-        return "(" + Long.toHexString(path) + " " + version + " "
-                + (isDirectory() ? "d" : isSymlink() ? "L" : "") + Integer.toHexString(type) + ")";
+        return "(" + Long.toHexString(path) + " " + version + " " + (isDirectory() ? "d" : isSymlink() ? "L" : "")
+                + Integer.toHexString(type) + ")";
     }
 }

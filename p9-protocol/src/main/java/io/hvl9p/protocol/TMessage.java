@@ -317,8 +317,7 @@ public sealed interface TMessage extends Message {
         }
     }
 
-    record Tgetlock(Fid fid, int lockType, long start, long length, int procId, P9String clientId)
-            implements TMessage {
+    record Tgetlock(Fid fid, int lockType, long start, long length, int procId, P9String clientId) implements TMessage {
         public Tgetlock {
             Objects.requireNonNull(fid);
             Objects.requireNonNull(clientId);

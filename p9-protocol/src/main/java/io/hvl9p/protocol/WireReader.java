@@ -107,8 +107,10 @@ final class WireReader {
     /** A view of the next {@code count} bytes (no copy), for Twrite/Rread data. */
     ByteBuffer slice(long count, String what) {
         if (count < 0 || count > buf.remaining()) {
-            throw error(Errno.EPROTO, what + " count " + Integer.toUnsignedString((int) count)
-                    + " (expected: <= " + buf.remaining() + " bytes left)");
+            throw error(
+                    Errno.EPROTO,
+                    what + " count " + Integer.toUnsignedString((int) count) + " (expected: <= " + buf.remaining()
+                            + " bytes left)");
         }
         int n = (int) count;
         ByteBuffer s = buf.slice(buf.position(), n);
@@ -122,8 +124,10 @@ final class WireReader {
             throw error(Errno.EINVAL, what + " " + n + " (expected: <= " + max + ")");
         }
         if ((long) n * minItemSize > buf.remaining()) {
-            throw error(Errno.EPROTO, what + " " + n + " needs at least " + (long) n * minItemSize
-                    + " bytes, " + buf.remaining() + " left");
+            throw error(
+                    Errno.EPROTO,
+                    what + " " + n + " needs at least " + (long) n * minItemSize + " bytes, " + buf.remaining()
+                            + " left");
         }
         return n;
     }

@@ -38,7 +38,9 @@ class CodecRoundTripTest {
     @MethodSource("vectors")
     void roundTrips(Message m) {
         ByteBuffer wire = MessageEncoder.encode(0x1234, m);
-        assertThat(wire.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0)).as("size field").isEqualTo(wire.remaining());
+        assertThat(wire.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0))
+                .as("size field")
+                .isEqualTo(wire.remaining());
         assertThat(wire.get(4) & 0xff).isEqualTo(m.type().code());
         boolean request = m.type().isRequest();
         Frame<? extends Message> f = request
@@ -88,7 +90,8 @@ class CodecRoundTripTest {
     @Test
     void twriteDataIsAViewOfTheFrameNotACopy() {
         ByteBuffer wire = MessageEncoder.encode(1, new TMessage.Twrite(Fid.of(1), 0, Vectors.data(100)));
-        TMessage.Twrite w = (TMessage.Twrite) MessageDecoder.decodeRequest(wire, MSIZE).message();
+        TMessage.Twrite w =
+                (TMessage.Twrite) MessageDecoder.decodeRequest(wire, MSIZE).message();
         wire.put(23, (byte) 0x55);
         assertThat(w.data().get(0)).isEqualTo((byte) 0x55);
     }

@@ -51,9 +51,11 @@ class MalformedInputTest {
         byte[] wire = bytes(MessageEncoder.encode(3, m));
         for (int cut = 0; cut < wire.length; cut++) {
             byte[] raw = java.util.Arrays.copyOf(wire, cut);
-            assertThat(decode(raw)).as("cut at %d, size field unchanged", cut)
+            assertThat(decode(raw))
+                    .as("cut at %d, size field unchanged", cut)
                     .isInstanceOf(MalformedMessageException.class);
-            assertThat(decode(withSize(raw.clone()))).as("cut at %d, size field patched", cut)
+            assertThat(decode(withSize(raw.clone())))
+                    .as("cut at %d, size field patched", cut)
                     .isInstanceOf(MalformedMessageException.class);
         }
     }
@@ -136,7 +138,12 @@ class MalformedInputTest {
     static ByteBuffer attach(String uname) {
         ByteBuffer b = frame(104, 9);
         byte[] nb = Vectors.utf8(uname);
-        b.putInt(1).putInt(-1).putShort((short) nb.length).put(nb).putShort((short) 0).putInt(-1);
+        b.putInt(1)
+                .putInt(-1)
+                .putShort((short) nb.length)
+                .put(nb)
+                .putShort((short) 0)
+                .putInt(-1);
         return b;
     }
 
@@ -180,7 +187,9 @@ class MalformedInputTest {
     @Test
     void randomMutationsNeverThrowAnythingElse() {
         Random rnd = new Random(20261202);
-        byte[][] wires = Vectors.all().stream().map(m -> bytes(MessageEncoder.encode(5, m))).toArray(byte[][]::new);
+        byte[][] wires = Vectors.all().stream()
+                .map(m -> bytes(MessageEncoder.encode(5, m)))
+                .toArray(byte[][]::new);
         int rejected = 0;
         for (int i = 0; i < 50_000; i++) {
             byte[] f = wires[rnd.nextInt(wires.length)].clone();

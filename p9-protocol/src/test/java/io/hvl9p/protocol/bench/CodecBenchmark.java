@@ -54,8 +54,27 @@ public class CodecBenchmark {
         }
         out = ByteBuffer.allocate(65536 + 64);
         tgetattr = new TMessage.Tgetattr(Fid.of(7), GetattrMask.ALL);
-        rgetattr = new RMessage.Rgetattr(GetattrMask.BASIC, new Qid(0, 0, 123456), 0100644, 1000, 1000, 1, 0, 65536,
-                131072, 128, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0);
+        rgetattr = new RMessage.Rgetattr(
+                GetattrMask.BASIC,
+                new Qid(0, 0, 123456),
+                0100644,
+                1000,
+                1000,
+                1,
+                0,
+                65536,
+                131072,
+                128,
+                1,
+                2,
+                3,
+                4,
+                5,
+                6,
+                0,
+                0,
+                0,
+                0);
         twrite = new TMessage.Twrite(Fid.of(7), 0, data);
         rread = new RMessage.Rread(data);
         tgetattrWire = MessageEncoder.encode(1, tgetattr);

@@ -21,7 +21,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,9 +139,10 @@ class P9ClientTest {
             Fid root = c.newFid();
             Rattach a = c.call(new Tattach(root, Fid.NOFID, P9String.of("root"), P9String.EMPTY, 0), Rattach.class);
             assertThat(a.qid().isDirectory()).isTrue();
-            assertThatThrownBy(() -> c.call(new Twalk(root, c.newFid(), List.of(io.hvl9p.protocol.P9Name.of("x"))),
-                            Rwalk.class))
-                    .isInstanceOfSatisfying(P9ErrorException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
+            assertThatThrownBy(() ->
+                            c.call(new Twalk(root, c.newFid(), List.of(io.hvl9p.protocol.P9Name.of("x"))), Rwalk.class))
+                    .isInstanceOfSatisfying(
+                            P9ErrorException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
                     .hasMessageContaining("ENOENT");
             assertThatThrownBy(() -> c.call(new Tclunk(root), Rattach.class))
                     .isInstanceOf(IOException.class)

@@ -1,0 +1,186 @@
+package io.hvl9p.daemon;
+
+import io.hvl9p.server.Server;
+import io.hvl9p.server.ServerConfig;
+import io.hvl9p.server.linux.LinuxBackend;
+import io.hvl9p.server.net.ListenAddress;
+import io.hvl9p.server.net.SocketListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hvl9p serve}: 9P2000.L over TCP and Unix sockets for the exports given. */
+@Command(
+        name = "serve",
+        description = {
+            "Serve directories over 9P2000.L on TCP and Unix-domain sockets.",
+            "A client selects an export by NAME with its aname (an empty aname selects",
+            "the only export, when there is one); host paths are never named by clients.",
+            "Runs until SIGINT/SIGTERM, then closes every connection."
+        },
+        sortOptions = false)
+final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--listen",
+            required = true,
+            paramLabel = "ADDR",
+            description = "tcp:HOST:PORT or unix:PATH (repeatable)")
+    List<String> listen = new ArrayList<>();
+
+    @Option(
+            names = "--export",
+            required = true,
+            paramLabel = "NAME=PATH[,ro]",
+            description = "a directory to serve under NAME; ',ro' makes it read-only (repeatable)")
+    List<String> exports = new ArrayList<>();
+
+    @Option(
+            names = "--max-msize",
+            paramLabel = "BYTES",
+            description = "largest msize offered (default ${DEFAULT-VALUE})")
+    int maxMsize = ServerConfig.DEFAULT_MAX_MSIZE;
+
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "threads that run requests (default: 4 per core, at least 8)")
+    Integer workers;
+
+    @Option(names = "--trace", description = "log every decoded message, one line each, to standard error")
+    boolean trace;
+
+    /** For tests: counted down once every listener is up. */
+    static volatile CountDownLatch started;
+
+    /** For tests: set to stop a running serve. */
+    static volatile CountDownLatch stop;
+
+    record ExportArg(String name, Path path, boolean readOnly) {
+        static ExportArg parse(String s) {
+            int eq = s.indexOf('=');
+            if (eq <= 0 || eq == s.length() - 1) {
+                throw new IllegalArgumentException("--export '" + s + "' (expected: NAME=PATH or NAME=PATH,ro)");
+            }
+            String name = s.substring(0, eq);
+            String path = s.substring(eq + 1);
+            boolean ro = false;
+            if (path.endsWith(",ro")) {
+                ro = true;
+                path = path.substring(0, path.length() - 3);
+            } else if (path.endsWith(",rw")) {
+                path = path.substring(0, path.length() - 3);
+            }
+            Path p = Path.of(path);
+            if (!Files.isDirectory(p)) {
+                throw new IllegalArgumentException("--export " + name + ": " + path + " is not a directory");
+            }
+            return new ExportArg(name, p, ro);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        List<ListenAddress> addresses = new ArrayList<>();
+        Map<String, ExportArg> parsed = new LinkedHashMap<>();
+        try {
+            for (String l : listen) {
+                addresses.add(SocketListener.parse(l));
+            }
+            for (String e : exports) {
+                ExportArg a = ExportArg.parse(e);
+                if (parsed.putIfAbsent(a.name(), a) != null) {
+                    throw new IllegalArgumentException("--export " + a.name() + " given twice");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("hvl9p serve: " + e.getMessage());
+            return 2;
+        }
+        ServerConfig.Builder b = ServerConfig.builder();
+        try {
+            b.maxMsize(maxMsize);
+            if (workers != null) {
+                b.workers(workers);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("hvl9p serve: " + e.getMessage());
+            return 2;
+        }
+        List<LinuxBackend> opened = new ArrayList<>();
+        try {
+            for (ExportArg a : parsed.values()) {
+                LinuxBackend be = LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), false));
+                opened.add(be);
+                b.export(a.name(), be);
+            }
+        } catch (IllegalArgumentException e) {
+            opened.forEach(LinuxBackend::close);
+            err.println("hvl9p serve: " + e.getMessage());
+            return 2;
+        }
+        if (trace) {
+            b.trace(line -> {
+                synchronized (System.err) {
+                    System.err.println(line);
+                }
+            });
+        }
+        Server server = Server.start(b.build());
+        List<SocketListener> listeners = new ArrayList<>();
+        try {
+            for (ListenAddress a : addresses) {
+                listeners.add(SocketListener.start(server, a));
+            }
+        } catch (IOException e) {
+            listeners.forEach(SocketListener::close);
+            server.close();
+            err.println("hvl9p serve: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            shutdown(listeners, server);
+            done.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        for (SocketListener l : listeners) {
+            out.println("hvl9p: listening on " + l.address());
+        }
+        for (ExportArg a : parsed.values()) {
+            out.println("hvl9p: export " + a.name() + " = " + a.path().toAbsolutePath()
+                    + (a.readOnly() ? " (read-only)" : ""));
+        }
+        out.flush();
+        if (started != null) {
+            started.countDown();
+        }
+        done.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            shutdown(listeners, server);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs it
+        }
+        return 0;
+    }
+
+    private static void shutdown(List<SocketListener> listeners, Server server) {
+        listeners.forEach(SocketListener::close);
+        server.close();
+    }
+}

@@ -1,0 +1,291 @@
+package io.hvl9p.server;
+
+import io.hvl9p.protocol.EncodedFrame;
+import io.hvl9p.protocol.Frame;
+import io.hvl9p.protocol.MalformedMessageException;
+import io.hvl9p.protocol.MessageDecoder;
+import io.hvl9p.protocol.MessageEncoder;
+import io.hvl9p.protocol.RMessage;
+import io.hvl9p.protocol.TMessage;
+import io.hvl9p.server.session.Session;
+import io.hvl9p.server.trace.TraceFormat;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One 9P session on one transport connection. The transport calls {@link #receive} with each whole
+ * frame, in arrival order, from one thread; requests then run in parallel on the server's workers
+ * and replies go to the {@link FrameSink} in completion order.
+ *
+ * <p>Tflush follows the protocol exactly: a request not yet started is cancelled and gets no
+ * reply; a running one finishes and its reply is sent before the Rflush. Tversion cancels what
+ * is queued, waits for what runs (suppressing those replies) and then resets the session.
+ */
+public final class Connection implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
+    private final Server server;
+    private final Session session;
+    private final String peer;
+    private final FrameSink sink;
+    private final ExecutorService workers;
+    private final Consumer<String> trace;
+    private final Semaphore window;
+    private final int windowSize;
+    private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Object replyOrder = new Object();
+    private volatile boolean closed;
+
+    Connection(Server server, Session session, String peer, FrameSink sink, ExecutorService workers) {
+        this.server = server;
+        this.session = session;
+        this.peer = peer;
+        this.sink = sink;
+        this.workers = workers;
+        this.trace = server.config().trace();
+        this.windowSize = server.config().maxInFlight();
+        this.window = new Semaphore(windowSize);
+    }
+
+    /** The largest frame the transport should accept now: the negotiated msize (the server's maximum before Tversion). */
+    public int maxFrameSize() {
+        return session.msize();
+    }
+
+    /** The fids this session holds (for leak checks). */
+    public int fidCount() {
+        return session.fidCount();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Takes one whole frame. Blocks while the connection has its maximum of requests outstanding
+     * (back-pressure on a client that floods). Never throws for bad input: a malformed frame gets
+     * an Rlerror with its tag.
+     */
+    public void receive(ByteBuffer frame) {
+        if (closed) {
+            return;
+        }
+        Frame<TMessage> f;
+        try {
+            f = MessageDecoder.decodeRequest(frame, session.msize());
+        } catch (MalformedMessageException e) {
+            if (trace != null) {
+                trace.accept(peer + " > malformed: " + e.getMessage());
+            }
+            if (e.hasTag()) {
+                send(e.tag(), new RMessage.Rlerror(e.errno()));
+            }
+            return;
+        }
+        if (trace != null) {
+            trace.accept(peer + " > " + TraceFormat.format(f.tag(), f.message()));
+        }
+        switch (f.message()) {
+            case TMessage.Tversion v -> version(f.tag(), v);
+            case TMessage.Tflush fl -> flush(f.tag(), fl.oldtag());
+            default -> submit(f);
+        }
+    }
+
+    private void submit(Frame<TMessage> f) {
+        try {
+            window.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        InFlight job = new InFlight(f);
+        InFlight previous = inFlight.putIfAbsent(f.tag(), job);
+        if (previous != null) {
+            window.release();
+            // A tag still in use: the client broke the protocol; answering with that tag would
+            // be ambiguous, so the request is dropped and logged.
+            LOG.log(Level.WARNING, "{0}: tag {1} reused while in flight; request dropped", peer, f.tag());
+            return;
+        }
+        try {
+            workers.execute(job);
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(f.tag(), job);
+            window.release();
+            send(f.tag(), new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO));
+        }
+    }
+
+    /**
+     * Tflush. Replies and Rflush are ordered under {@code replyOrder}: a request leaves the
+     * in-flight table and has its reply written in one step, so a flush either finds it (and its
+     * Rflush follows the reply) or does not (and the reply is already out).
+     */
+    private void flush(int tag, int oldtag) {
+        synchronized (replyOrder) {
+            InFlight old = inFlight.get(oldtag);
+            if (old == null || !old.flushedBy(tag)) {
+                send(tag, new RMessage.Rflush());
+            }
+        }
+    }
+
+    private void version(int tag, TMessage.Tversion v) {
+        for (InFlight job : inFlight.values()) {
+            job.abort();
+        }
+        awaitIdle();
+        send(tag, session.version(v));
+    }
+
+    private void awaitIdle() {
+        try {
+            if (window.tryAcquire(windowSize, 60, TimeUnit.SECONDS)) {
+                window.release(windowSize);
+            } else {
+                LOG.log(Level.WARNING, "{0}: requests still running 60 s after Tversion", peer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void send(int tag, RMessage reply) {
+        if (closed) {
+            return;
+        }
+        if (trace != null) {
+            trace.accept(peer + " < " + TraceFormat.format(tag, reply));
+        }
+        EncodedFrame frame = MessageEncoder.encodeGather(tag, reply);
+        try {
+            sink.send(frame);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "{0}: send failed, closing: {1}", peer, e.toString());
+            close();
+        }
+    }
+
+    /** Releases every fid and host descriptor of the session; later frames are ignored. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (InFlight job : inFlight.values()) {
+            job.abort();
+        }
+        awaitIdle();
+        session.reset();
+        server.forget(this);
+    }
+
+    private enum State {
+        QUEUED,
+        RUNNING,
+        DONE,
+        CANCELLED
+    }
+
+    /** One outstanding request and the Tflush tags waiting for it. */
+    private final class InFlight implements Runnable {
+        private final Frame<TMessage> frame;
+        private State state = State.QUEUED;
+        private boolean suppressReply;
+        private List<Integer> flushTags;
+
+        InFlight(Frame<TMessage> frame) {
+            this.frame = frame;
+        }
+
+        /**
+         * Returns true if the Rflush for {@code tag} will be sent when this request finishes;
+         * false if it may be sent now (the request was cancelled before it started, and leaves
+         * the table so that its tag is free again). Called under {@code replyOrder}.
+         */
+        synchronized boolean flushedBy(int tag) {
+            switch (state) {
+                case QUEUED -> {
+                    cancel();
+                    return false;
+                }
+                case RUNNING -> {
+                    if (flushTags == null) {
+                        flushTags = new ArrayList<>(1);
+                    }
+                    flushTags.add(tag);
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+
+        private void cancel() {
+            state = State.CANCELLED;
+            if (inFlight.remove(frame.tag(), this)) {
+                window.release();
+            }
+        }
+
+        /** Tversion or close: a queued request is dropped, a running one finishes without reply. */
+        synchronized void abort() {
+            if (state == State.QUEUED) {
+                cancel();
+            } else if (state == State.RUNNING) {
+                suppressReply = true;
+            }
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (state == State.CANCELLED) {
+                    return; // already out of the table, no reply
+                }
+                state = State.RUNNING;
+            }
+            RMessage reply;
+            try {
+                reply = session.handle(frame.message());
+            } catch (Throwable t) {
+                // Session.handle turns every exception into Rlerror; reaching here is a bug.
+                LOG.log(Level.ERROR, peer + ": request " + frame + " failed", t);
+                reply = new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO);
+            }
+            List<Integer> waiting;
+            synchronized (replyOrder) {
+                boolean suppress;
+                synchronized (this) {
+                    state = State.DONE;
+                    waiting = flushTags;
+                    suppress = suppressReply;
+                }
+                // Out of the table before the reply is written: the client may reuse the tag
+                // as soon as it has the reply.
+                inFlight.remove(frame.tag(), this);
+                if (!suppress) {
+                    send(frame.tag(), reply);
+                }
+            }
+            window.release();
+            if (waiting != null) {
+                for (int t : waiting) {
+                    send(t, new RMessage.Rflush());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.hvl9p.server;
+
+import io.hvl9p.server.session.Session;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The 9P2000.L server: its configuration, the worker threads that run requests and the live
+ * connections. Every transport (TCP, Unix sockets, virtio-9p) obtains a {@link Connection} from
+ * {@link #connect} and feeds it whole frames.
+ */
+public final class Server implements AutoCloseable {
+    private final ServerConfig config;
+    private final ExecutorService workers;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private Server(ServerConfig config) {
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        // Platform threads on purpose: requests switch the thread's fsuid/fsgid/groups, which are
+        // per OS thread; a virtual thread could migrate between carriers in the middle of one.
+        this.workers = new ThreadPoolExecutor(
+                config.workers(), config.workers(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "hvl9p-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    public static Server start(ServerConfig config) {
+        return new Server(config);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * A new connection (one 9P session) for a peer; {@code peer} names it in logs and traces.
+     *
+     * @throws IllegalStateException if the server is closed
+     */
+    public Connection connect(String peer, FrameSink sink) {
+        if (closed) {
+            throw new IllegalStateException("server closed");
+        }
+        Connection c = new Connection(this, new Session(config, peer), peer, sink, workers);
+        connections.add(c);
+        return c;
+    }
+
+    void forget(Connection c) {
+        connections.remove(c);
+    }
+
+    /** The connections open now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Closes every connection (releasing their fids), stops the workers and closes the backends. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Connection c : connections) {
+            c.close();
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        for (var b : config.exports().values()) {
+            b.close();
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.hvl9p.server.net;
+
+import io.hvl9p.protocol.EncodedFrame;
+import io.hvl9p.protocol.FrameDecoder;
+import io.hvl9p.protocol.MalformedMessageException;
+import io.hvl9p.server.Connection;
+import io.hvl9p.server.Server;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Accepts 9P connections on one TCP or Unix-domain address. Readers are virtual threads (they
+ * only block on the socket; requests run on the server's platform workers).
+ */
+public final class SocketListener implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SocketListener.class.getName());
+
+    private final Server server;
+    private final ListenAddress address;
+    private final ServerSocketChannel channel;
+    private final Thread acceptor;
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private SocketListener(Server server, ListenAddress address, ServerSocketChannel channel) {
+        this.server = server;
+        this.address = address;
+        this.channel = channel;
+        this.acceptor =
+                Thread.ofPlatform().daemon().name("hvl9p-accept-" + address).unstarted(this::acceptLoop);
+    }
+
+    /** Parses {@code tcp:HOST:PORT} or {@code unix:PATH}. */
+    public static ListenAddress parse(String s) {
+        return ListenAddress.parse(s);
+    }
+
+    /**
+     * Binds and starts accepting. A Unix socket path that exists and is a socket nobody listens
+     * on is replaced; anything else there is an error.
+     */
+    public static SocketListener start(Server server, ListenAddress address) throws IOException {
+        ServerSocketChannel ch;
+        if (address instanceof ListenAddress.Unix u) {
+            if (Files.exists(u.path())) {
+                if (!stale(u)) {
+                    throw new IOException(u.path() + " exists and is not a stale socket");
+                }
+                Files.delete(u.path());
+            }
+            ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        } else {
+            ch = ServerSocketChannel.open();
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        }
+        try {
+            ch.bind(address.socketAddress(), 64);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+        SocketListener l = new SocketListener(server, address, ch);
+        l.acceptor.start();
+        return l;
+    }
+
+    private static boolean stale(ListenAddress.Unix u) {
+        try (SocketChannel probe = SocketChannel.open(u.socketAddress())) {
+            return !probe.isConnected(); // connected: somebody listens
+        } catch (IOException e) {
+            try {
+                return Files.readAttributes(
+                                u.path(),
+                                java.nio.file.attribute.BasicFileAttributes.class,
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        .isOther();
+            } catch (IOException e2) {
+                return false;
+            }
+        }
+    }
+
+    /** The address bound (with the real port when 0 was asked for). */
+    public ListenAddress address() {
+        if (address instanceof ListenAddress.Tcp t) {
+            try {
+                InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
+                return new ListenAddress.Tcp(t.host(), a.getPort());
+            } catch (IOException e) {
+                return address;
+            }
+        }
+        return address;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = channel.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "accept on {0}: {1}", address, e.getMessage());
+                }
+                continue;
+            }
+            clients.add(c);
+            Thread.ofVirtual().name("hvl9p-conn").start(() -> serve(c));
+        }
+    }
+
+    private void serve(SocketChannel c) {
+        String peer = peerName(c);
+        ReentrantLock writeLock = new ReentrantLock();
+        Connection conn;
+        try {
+            if (address instanceof ListenAddress.Tcp) {
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            conn = server.connect(peer, frame -> write(c, writeLock, frame));
+        } catch (IOException | IllegalStateException e) {
+            closeQuietly(c);
+            clients.remove(c);
+            return;
+        }
+        LOG.log(Level.INFO, "{0}: connected", peer);
+        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        FrameDecoder decoder = new FrameDecoder(server.config().maxMsize());
+        try {
+            while (!closed && !conn.isClosed()) {
+                in.clear();
+                if (c.read(in) < 0) {
+                    break;
+                }
+                in.flip();
+                decoder.feed(in, frame -> {
+                    conn.receive(frame);
+                    decoder.maxFrameSize(conn.maxFrameSize());
+                });
+            }
+        } catch (MalformedMessageException e) {
+            // The stream itself is broken (an impossible size): there is no frame boundary left.
+            LOG.log(Level.WARNING, "{0}: {1}; closing", peer, e.getMessage());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: {1}", peer, e.getMessage());
+        } finally {
+            conn.close();
+            closeQuietly(c);
+            clients.remove(c);
+            LOG.log(Level.INFO, "{0}: disconnected", peer);
+        }
+    }
+
+    private static void write(SocketChannel c, ReentrantLock lock, EncodedFrame frame) throws IOException {
+        ByteBuffer[] bufs = frame.buffers();
+        lock.lock();
+        try {
+            long left = 0;
+            for (ByteBuffer b : bufs) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= c.write(bufs);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String peerName(SocketChannel c) {
+        try {
+            var a = c.getRemoteAddress();
+            if (a instanceof InetSocketAddress i) {
+                return i.getAddress().getHostAddress() + ":" + i.getPort();
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return address.toString();
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** Stops accepting and closes every connection of this listener (their fids are released). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+        for (SocketChannel c : clients) {
+            closeQuietly(c);
+        }
+        try {
+            acceptor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (address instanceof ListenAddress.Unix u) {
+            try {
+                Files.deleteIfExists(u.path());
+            } catch (IOException ignored) {
+                // left behind; the next start replaces a stale socket
+            }
+        }
+    }
+}

@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 final class Diod implements AutoCloseable {
     private final Process process;
     private final int port;
+    private final Path socket;
     private final Path log;
 
-    private Diod(Process process, int port, Path log) {
+    private Diod(Process process, int port, Path socket, Path log) {
         this.process = process;
         this.port = port;
+        this.socket = socket;
         this.log = log;
     }
 
@@ -35,7 +37,10 @@ final class Diod implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Starts {@code diod -f -n -N -l 127.0.0.1:PORT -e export}, logging to {@code log}. */
+    /**
+     * Starts {@code diod -f -n -N -l 127.0.0.1:PORT -l LOG.sock -e export}, logging to {@code log}:
+     * diod listens on a Unix socket too when given a path.
+     */
     static Diod start(Path export, Path log) throws IOException, InterruptedException {
         Optional<Path> diod = onPath();
         assumeThat(diod).as("diod on PATH").isPresent();
@@ -50,6 +55,8 @@ final class Diod implements AutoCloseable {
                         "-N",
                         "-l",
                         "127.0.0.1:" + port,
+                        "-l",
+                        log.resolveSibling("diod.sock").toString(),
                         "-e",
                         export.toString(),
                         "-L",
@@ -57,7 +64,7 @@ final class Diod implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
                 .start();
-        Diod d = new Diod(p, port, log);
+        Diod d = new Diod(p, port, log.resolveSibling("diod.sock"), log);
         d.awaitListening(Duration.ofSeconds(15));
         return d;
     }
@@ -84,6 +91,10 @@ final class Diod implements AutoCloseable {
 
     Target target() {
         return Target.tcp("127.0.0.1", port);
+    }
+
+    Target unixTarget() {
+        return Target.unix(socket);
     }
 
     @Override

@@ -182,6 +182,21 @@ class LoadGeneratorDiodTest {
     }
 
     @Test
+    void runsOverAUnixSocketToo() throws IOException {
+        LoadResult r = new LoadGenerator(config().target(diod.unixTarget())
+                        .workloads(Workload.WRITE)
+                        .connections(2)
+                        .operations(CHUNKS_PER_PASS)
+                        .build())
+                .run()
+                .getFirst();
+
+        assertThat(r.operations()).isEqualTo(2L * CHUNKS_PER_PASS);
+        assertThat(r.bytes()).isEqualTo(2 * FILE);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
     @Tag("slow")
     void timedRunOfEveryWorkloadMeasuresSomethingAndCleansUp() throws IOException {
         List<LoadResult> results = new LoadGenerator(config().connections(1, 2)

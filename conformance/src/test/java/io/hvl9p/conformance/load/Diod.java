@@ -44,12 +44,26 @@ final class Diod implements AutoCloseable {
     static Diod start(Path export, Path log) throws IOException, InterruptedException {
         Optional<Path> diod = onPath();
         assumeThat(diod).as("diod on PATH").isPresent();
+        // the free port may be taken by another process before diod binds it: then try another
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(diod.orElseThrow(), export, log);
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Diod start(Path diod, Path export, Path log) throws IOException, InterruptedException {
+        Files.deleteIfExists(log.resolveSibling("diod.sock"));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Process p = new ProcessBuilder(
-                        diod.orElseThrow().toString(),
+                        diod.toString(),
                         "-f",
                         "-n",
                         "-N",

@@ -223,7 +223,8 @@ class LoadGeneratorDiodTest {
                 assertThat(r.bytes()).isPositive().isLessThanOrEqualTo(r.operations() * IO);
             }
             if (r.detail() instanceof ReadDetail d) {
-                assertThat(d.bytesPerPass()).containsOnly(FILE);
+                // a loaded machine may finish no whole measured pass in 300 ms: every one it finishes counts
+                assertThat(d.bytesPerPass()).allMatch(b -> b == FILE, "equals the file size");
             }
         }
         assertThat(leftovers()).isEmpty();

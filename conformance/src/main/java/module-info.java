@@ -1,7 +1,8 @@
 /** hvl9p module io.hvl9p.conformance (see ../shared/docs/architecture.md, section 2). */
 module io.hvl9p.conformance {
-    requires io.hvl9p.protocol;
+    requires transitive io.hvl9p.protocol;
     requires io.hvl9p.server;
 
     exports io.hvl9p.conformance;
+    exports io.hvl9p.conformance.load;
 }

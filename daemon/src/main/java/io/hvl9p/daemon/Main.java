@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             "Sub-commands that are not here yet: demo (the whole system on",
             "one host), config."
         },
-        subcommands = {ServeCommand.class, Main.VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, LoadCommand.class, Main.VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** The project version, kept in step with the POM. */
     public static final String VERSION = "0.1.0-SNAPSHOT";

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
             "the only export, when there is one); host paths are never named by clients.",
             "Runs until SIGINT/SIGTERM, then closes every connection."
         },
-        sortOptions = false)
+        sortOptions = false,
+        mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

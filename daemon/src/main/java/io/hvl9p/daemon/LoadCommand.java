@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
 
 /** {@code hvl9p load}: the load generator, run against any 9P2000.L server (ours, diod, ...). */
 @Command(
@@ -15,16 +14,12 @@ import picocli.CommandLine.Unmatched;
         helpCommand = false,
         mixinStandardHelpOptions = false)
 final class LoadCommand implements Callable<Integer> {
-    @Unmatched
-    List<String> unmatched = new ArrayList<>();
-
+    /** Everything after "load", in order: Main makes unmatched options positional for this command. */
     @Parameters(hidden = true)
     List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {
-        List<String> all = new ArrayList<>(args);
-        all.addAll(unmatched);
-        return LoadMain.run(all.toArray(String[]::new));
+        return LoadMain.run(args.toArray(String[]::new));
     }
 }

@@ -40,7 +40,10 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the exit status (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        CommandLine cl = new CommandLine(new Main());
+        // the load generator parses its own options
+        cl.getSubcommands().get("load").setUnmatchedOptionsArePositionalParams(true);
+        return cl.execute(args);
     }
 
     static String versionLine() {

@@ -204,6 +204,7 @@ public final class Connection implements AutoCloseable {
         private State state = State.QUEUED;
         private boolean suppressReply;
         private List<Integer> flushTags;
+        private Thread runner;
 
         InFlight(Frame<TMessage> frame) {
             this.frame = frame;
@@ -225,6 +226,8 @@ public final class Connection implements AutoCloseable {
                         flushTags = new ArrayList<>(1);
                     }
                     flushTags.add(tag);
+                    // Only waits (a blocking Tlock) look at the interrupt; system calls ignore it.
+                    runner.interrupt();
                     return true;
                 }
                 default -> {
@@ -246,6 +249,7 @@ public final class Connection implements AutoCloseable {
                 cancel();
             } else if (state == State.RUNNING) {
                 suppressReply = true;
+                runner.interrupt();
             }
         }
 
@@ -256,6 +260,7 @@ public final class Connection implements AutoCloseable {
                     return; // already out of the table, no reply
                 }
                 state = State.RUNNING;
+                runner = Thread.currentThread();
             }
             RMessage reply;
             try {
@@ -270,9 +275,11 @@ public final class Connection implements AutoCloseable {
                 boolean suppress;
                 synchronized (this) {
                     state = State.DONE;
+                    runner = null;
                     waiting = flushTags;
                     suppress = suppressReply;
                 }
+                Thread.interrupted(); // a flush's interrupt must not reach the next request
                 // Out of the table before the reply is written: the client may reuse the tag
                 // as soon as it has the reply.
                 inFlight.remove(frame.tag(), this);

@@ -4,9 +4,11 @@ import io.hvl9p.protocol.MiscConstants;
 import io.hvl9p.server.linux.LinuxUsers;
 import io.hvl9p.server.spi.Backend;
 import io.hvl9p.server.spi.Users;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -18,9 +20,18 @@ import java.util.function.Consumer;
  * @param workers platform threads that run requests (not virtual: identity switching is per OS thread)
  * @param maxInFlight requests one connection may have outstanding before its reader waits
  * @param trace where decoded messages go as one-line text, or null for none
+ * @param lockWait how long a blocking Tlock is retried by the server before it answers BLOCKED
+ * @param lockWaiters the permits for such waits, shared by all sessions (half the workers)
  */
 public record ServerConfig(
-        Map<String, Backend> exports, Users users, int maxMsize, int workers, int maxInFlight, Consumer<String> trace) {
+        Map<String, Backend> exports,
+        Users users,
+        int maxMsize,
+        int workers,
+        int maxInFlight,
+        Consumer<String> trace,
+        Duration lockWait,
+        Semaphore lockWaiters) {
     /** 1 MiB of payload plus the I/O header. */
     public static final int DEFAULT_MAX_MSIZE = (1 << 20) + MiscConstants.IOHDRSZ;
 
@@ -39,6 +50,7 @@ public record ServerConfig(
         private int maxInFlight = 256;
         private Consumer<String> trace;
         private Users users;
+        private Duration lockWait = Duration.ofSeconds(20);
 
         private Builder() {}
 
@@ -84,6 +96,15 @@ public record ServerConfig(
             return this;
         }
 
+        /** 0 turns server-side lock waiting off (every conflict is answered BLOCKED at once). */
+        public Builder lockWait(Duration v) {
+            if (v.isNegative() || v.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("lock wait " + v + " (expected: 0 .. 10 minutes)");
+            }
+            lockWait = v;
+            return this;
+        }
+
         public Builder trace(Consumer<String> v) {
             trace = v;
             return this;
@@ -94,7 +115,14 @@ public record ServerConfig(
                 throw new IllegalArgumentException("no export (expected: at least one)");
             }
             return new ServerConfig(
-                    exports, users != null ? users : LinuxUsers.system(), maxMsize, workers, maxInFlight, trace);
+                    exports,
+                    users != null ? users : LinuxUsers.system(),
+                    maxMsize,
+                    workers,
+                    maxInFlight,
+                    trace,
+                    lockWait,
+                    new Semaphore(Math.max(1, workers / 2)));
         }
     }
 }

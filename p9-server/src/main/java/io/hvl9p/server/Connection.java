@@ -40,6 +40,7 @@ public final class Connection implements AutoCloseable {
     private final ExecutorService workers;
     private final Consumer<String> trace;
     private final Semaphore window;
+    private final boolean inlineWhenIdle;
     private final int windowSize;
     private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Object replyOrder = new Object();
@@ -54,6 +55,8 @@ public final class Connection implements AutoCloseable {
         this.trace = server.config().trace();
         this.windowSize = server.config().maxInFlight();
         this.window = new Semaphore(windowSize);
+        this.inlineWhenIdle =
+                server.config().inlineWhenIdle() && !Thread.currentThread().isVirtual();
     }
 
     /** The largest frame the transport should accept now: the negotiated msize (the server's maximum before Tversion). */
@@ -97,8 +100,25 @@ public final class Connection implements AutoCloseable {
         switch (f.message()) {
             case TMessage.Tversion v -> version(f.tag(), v);
             case TMessage.Tflush fl -> flush(f.tag(), fl.oldtag());
-            default -> submit(f);
+            default -> {
+                if (inlineWhenIdle && inFlight.isEmpty() && Inline.allowed(f.message())) {
+                    runInline(f);
+                } else {
+                    submit(f);
+                }
+            }
         }
+    }
+
+    /**
+     * A metadata request on an idle connection runs here, on the reader thread: with nothing else
+     * outstanding there is no parallelism to gain, and the hand-off to a worker and back costs
+     * more than a getattr. The reader reads nothing meanwhile, so no Tflush can arrive for it.
+     */
+    private void runInline(Frame<TMessage> f) {
+        RMessage reply = session.handle(f.message(), true);
+        Thread.interrupted();
+        send(f.tag(), reply);
     }
 
     private void submit(Frame<TMessage> f) {
@@ -264,7 +284,7 @@ public final class Connection implements AutoCloseable {
             }
             RMessage reply;
             try {
-                reply = session.handle(frame.message());
+                reply = session.handle(frame.message(), true);
             } catch (Throwable t) {
                 // Session.handle turns every exception into Rlerror; reaching here is a bug.
                 LOG.log(Level.ERROR, peer + ": request " + frame + " failed", t);

@@ -43,6 +43,9 @@ public final class Server implements AutoCloseable {
 
     /**
      * A new connection (one 9P session) for a peer; {@code peer} names it in logs and traces.
+     * The thread that calls this is taken to be the one that will call {@link
+     * Connection#receive}: if it is a platform thread, metadata requests on an idle connection
+     * run inline on it ({@link ServerConfig#inlineWhenIdle}).
      *
      * @throws IllegalStateException if the server is closed
      */

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Accepts 9P connections on one TCP or Unix-domain address. Readers are virtual threads (they
- * only block on the socket; requests run on the server's platform workers).
+ * Accepts 9P connections on one TCP or Unix-domain address, with one platform reader thread per
+ * connection (as diod has); requests run on the server's workers, or inline on the reader when
+ * the connection is idle. Reads go into a direct buffer, so the JDK copies nothing on the way in.
  */
 public final class SocketListener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SocketListener.class.getName());
@@ -118,7 +119,9 @@ public final class SocketListener implements AutoCloseable {
                 continue;
             }
             clients.add(c);
-            Thread.ofVirtual().name("hvl9p-conn").start(() -> serve(c));
+            // A platform thread: idle connections run metadata requests inline on it, and those
+            // switch the thread's fsuid (see Connection).
+            Thread.ofPlatform().daemon().name("hvl9p-conn").start(() -> serve(c));
         }
     }
 
@@ -137,7 +140,7 @@ public final class SocketListener implements AutoCloseable {
             return;
         }
         LOG.log(Level.INFO, "{0}: connected", peer);
-        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024);
         FrameDecoder decoder = new FrameDecoder(server.config().maxMsize());
         try {
             while (!closed && !conn.isClosed()) {

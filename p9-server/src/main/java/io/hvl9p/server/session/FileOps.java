@@ -61,7 +61,7 @@ final class FileOps extends Ops {
             if (OpenFlags.accessMode(p.openFlags()) == OpenFlags.WRONLY) {
                 throw new BackendException(Errno.EBADF, "not open for reading");
             }
-            ByteBuffer buf = ByteBuffer.allocate(count);
+            ByteBuffer buf = ScratchBuffers.forRead(count);
             p.file().read(m.offset(), buf);
             return new RMessage.Rread(buf.flip());
         }

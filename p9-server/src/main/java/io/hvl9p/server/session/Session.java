@@ -62,6 +62,16 @@ public final class Session {
 
     /** Handles one request and returns its reply; every failure becomes an Rlerror. */
     public RMessage handle(TMessage request) {
+        return handle(request, false);
+    }
+
+    /**
+     * As {@link #handle(TMessage)}; {@code sentAtOnce} promises that the reply is encoded and
+     * sent by this thread before it handles anything else, so an Rread may carry a view of a
+     * per-thread direct buffer: pread fills it and the socket writes it, with no copy in Java.
+     */
+    public RMessage handle(TMessage request, boolean sentAtOnce) {
+        ScratchBuffers.enabled(sentAtOnce);
         try {
             return dispatch(request);
         } catch (Throwable t) {

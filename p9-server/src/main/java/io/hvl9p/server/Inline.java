@@ -1,0 +1,33 @@
+package io.hvl9p.server;
+
+import io.hvl9p.protocol.TMessage;
+
+/**
+ * Which requests may run on a connection's reader thread when it is idle: metadata operations
+ * that never wait on anything but the file system. Data transfers, fsync, locks (which may wait)
+ * and xattr writes go to the workers, so that a slow one never delays reading the next request.
+ */
+final class Inline {
+    private Inline() {}
+
+    static boolean allowed(TMessage m) {
+        return switch (m) {
+            case TMessage.Tgetattr x -> true;
+            case TMessage.Twalk x -> true;
+            case TMessage.Tclunk x -> true;
+            case TMessage.Tattach x -> true;
+            case TMessage.Tlopen x -> true;
+            case TMessage.Tstatfs x -> true;
+            case TMessage.Treadlink x -> true;
+            case TMessage.Txattrwalk x -> true;
+            case TMessage.Tgetlock x -> true;
+            case TMessage.Tmkdir x -> true;
+            case TMessage.Tunlinkat x -> true;
+            case TMessage.Tlcreate x -> true;
+            case TMessage.Trenameat x -> true;
+            case TMessage.Tsymlink x -> true;
+            case TMessage.Tsetattr x -> (x.valid() & io.hvl9p.protocol.SetattrValid.SIZE) == 0;
+            default -> false;
+        };
+    }
+}

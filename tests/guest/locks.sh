@@ -22,7 +22,9 @@
 #                           disjoint byte ranges conflict (Rlock BLOCKED -> EAGAIN).
 # Tunables: LOCKS_TOOL (path of p9lock in the guest).
 
-. "${HARNESS_FILES:-/harness/files}/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh"
+for lib in "${HARNESS_FILES:-/harness/files}/lib.sh" "$(dirname "$0")/lib.sh"; do [ -r "$lib" ] && break; done
+[ -r "$lib" ] || { echo "not ok setup - lib.sh not found (run-guest --add tests/guest/lib.sh)"; echo "0 passed, 1 failed"; exit 1; }
+. "$lib"
 
 L=${LOCKS_TOOL:-${HARNESS_FILES:-/harness/files}/p9lock}
 

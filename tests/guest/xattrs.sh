@@ -15,7 +15,9 @@
 #   many-attributes are skipped (ENOSPC from the host file system).
 # Tunables: XATTRS_MANY (number of attributes in many-attributes, 200), XATTRS_BIG_KIB (60).
 
-. "${HARNESS_FILES:-/harness/files}/lib.sh" 2>/dev/null || . "$(dirname "$0")/lib.sh"
+for lib in "${HARNESS_FILES:-/harness/files}/lib.sh" "$(dirname "$0")/lib.sh"; do [ -r "$lib" ] && break; done
+[ -r "$lib" ] || { echo "not ok setup - lib.sh not found (run-guest --add tests/guest/lib.sh)"; echo "0 passed, 1 failed"; exit 1; }
+. "$lib"
 
 MANY=${XATTRS_MANY:-200}
 BIG_KIB=${XATTRS_BIG_KIB:-60}

@@ -91,7 +91,7 @@ c_walk_other_uid() {
     chmod 755 "$W" || fail "chmod of the work directory failed"   # mktemp -d made it 0700
     cd -P "$DEEP" || fail "cd to the bottom failed"   # keeps the tree's dentries
     if ! out=$(su -s /bin/sh nobody -c "head -n 1 '$DEEP/file'" 2>&1); then
-        refused "$out" && skip "the server does not let uid 65534 in: ${out##*: }"
+        refused "$out" && skip "uid 65534 may not read the tree (is the export directory 0755?): ${out##*: }"
         fail "reading as nobody: $out"
     fi
     eq "content read as nobody" "$out" "at the bottom"

@@ -1,0 +1,48 @@
+package io.hvl9p.daemon.acceptance;
+
+import java.util.Map;
+
+/**
+ * One row of the guest matrix: which script, and how the guest mounts the server.
+ *
+ * @param label the name in the test report
+ * @param script the script's file name: {@code smoke.sh} is linux-client's own, every other name is
+ *     a file of {@code tests/guest/}
+ * @param msize {@code --msize}, or 0 for the kernel's default (131072 on 6.1)
+ * @param cache {@code --cache}: {@code none} or {@code loose}
+ * @param unix mount through the server's Unix socket instead of its TCP port
+ * @param tmpfsExport put the export directory on tmpfs (/dev/shm) when there is one (xattrs.sh:
+ *     ext4 keeps only about 4 KiB of attributes per inode)
+ * @param env {@code --env} variables for the script
+ */
+record GuestCase(
+        String label,
+        String script,
+        int msize,
+        String cache,
+        boolean unix,
+        boolean tmpfsExport,
+        Map<String, String> env) {
+
+    static GuestCase smoke(int msize, String cache) {
+        return new GuestCase(
+                "smoke.sh msize " + msize + " cache " + cache, "smoke.sh", msize, cache, false, false, Map.of());
+    }
+
+    static GuestCase script(String script) {
+        return new GuestCase(script, script, 0, "none", false, script.equals("xattrs.sh"), Map.of());
+    }
+
+    GuestCase withCache(String mode) {
+        return new GuestCase(label + " cache " + mode, script, msize, mode, unix, tmpfsExport, env);
+    }
+
+    GuestCase overUnixSocket() {
+        return new GuestCase(label + " over the Unix socket", script, msize, cache, true, tmpfsExport, env);
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -149,6 +149,14 @@ final class LinuxClient {
         if (!server.mountOptions().isEmpty()) {
             cmd.addAll(List.of("--opts", server.mountOptions()));
         }
+        if (c.msize() > GuestCase.SERIAL_MAX_MSIZE) {
+            if (c.unix()) {
+                throw new IllegalArgumentException(
+                        c + ": msize above 64 KiB needs the tcp transport, not a Unix socket");
+            }
+            // the serial relay cannot carry frames above 64 KiB (docs/server.md): guest TCP
+            cmd.addAll(List.of("--transport", "tcp"));
+        }
         if (c.msize() > 0) {
             cmd.addAll(List.of("--msize", Integer.toString(c.msize())));
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * directory must be empty afterwards. Rows run two at a time.
  *
  * <p>The matrix: smoke.sh at msize 8192 and 524288, each with cache=none and cache=loose; smoke.sh
- * over the Unix socket; every script of tests/guest/ once (default msize, cache=none); and
+ * over the Unix socket; every script of tests/guest/ once (msize 64 KiB, cache=none); and
  * rename-open.sh once more with cache=loose, the mode in which the kernel reuses fids walked
  * before a rename for every recently used file (linux-client/README).
  */

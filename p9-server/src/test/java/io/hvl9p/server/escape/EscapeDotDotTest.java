@@ -49,6 +49,22 @@ class EscapeDotDotTest extends Sandbox {
     }
 
     @Test
+    void walkOfRepeatedDotsLeavesNoReferenceBehind() throws Exception {
+        // Regression: a step that returns the node it started from ("." anywhere, ".." at the
+        // root) was not released when the next step replaced it, so the descriptor outlived
+        // the fid (the sandbox check after the test finds it).
+        Client c = connect();
+        Fid root = c.attach("a", ROOT);
+        Fid d = c.walk(root, "a", "b");
+        for (int i = 0; i < 50; i++) {
+            c.clunk(c.walk(root, ".", ".", ".", "..", "..", "."));
+            c.clunk(c.walk(d, ".", ".", "c", ".", "."));
+        }
+        Fid same = c.walk(d, ".", ".", ".");
+        assertThat(c.getattr(same).qid()).isEqualTo(c.getattr(d).qid());
+    }
+
+    @Test
     void dotDotTwentyTimesFromADeepDirectoryStopsAtTheRoot() throws Exception {
         Client c = connect();
         Fid root = c.attach("a", ROOT);

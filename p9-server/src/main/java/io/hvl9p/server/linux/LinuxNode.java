@@ -150,10 +150,13 @@ final class LinuxNode implements Node {
         return other instanceof LinuxNode o && o.backend == backend;
     }
 
-    /** A directory used as the base of a namespace operation must still lie beneath the export root. */
+    /**
+     * A directory used as the base of a namespace operation, and a file or directory opened, must
+     * still lie beneath the export root.
+     */
     private void checkBeneath() {
         if (!isRoot() && !backend.beneath(fd)) {
-            throw new BackendException(Errno.ENOENT, "directory no longer inside the export");
+            throw new BackendException(Errno.ENOENT, "no longer inside the export");
         }
     }
 
@@ -328,6 +331,9 @@ final class LinuxNode implements Node {
             default -> throw new BackendException(Errno.EPERM, "special files are not opened by this server");
         }
         ThreadCreds.enter(who);
+        // The descriptor follows the file wherever the host moves it: opened outside the export
+        // it would list, read or write outside.
+        checkBeneath();
         int host = hostFlags(flags) | (type == S_IFDIR ? HostFlags.O_DIRECTORY : 0);
         int ofd = Sys.openat(AT_FDCWD, Sys.procFdPath(fd), host, 0);
         return new LinuxOpenFile(this, ofd, type == S_IFDIR);

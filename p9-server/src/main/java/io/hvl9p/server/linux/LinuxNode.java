@@ -471,6 +471,7 @@ final class LinuxNode implements Node {
         }
         ThreadCreds.enter(who);
         checkBeneath();
+        t.checkBeneath(); // a file the host moved out must not be linked back in
         Sys.linkat(AT_FDCWD, Sys.procFdPath(t.fd), fd, n.bytes(), AT_SYMLINK_FOLLOW);
     }
 

@@ -226,6 +226,7 @@ final class LinuxNode implements Node {
     public void setattr(SetAttr a) {
         checkWritable();
         ThreadCreds.enter(who);
+        checkBeneath(); // chmod, chown, utimes and truncate act on the file wherever it is now
         int v = a.valid();
         byte[] proc = Sys.procFdPath(fd);
         if ((v & SetattrValid.MODE) != 0) {
@@ -606,6 +607,7 @@ final class LinuxNode implements Node {
             throw new BackendException(Errno.EPERM, "xattr namespace of " + attr);
         }
         ThreadCreds.enter(who);
+        checkBeneath();
         byte[] proc = Sys.procFdPath(fd);
         if (value == null) {
             Sys.removexattr(proc, attr.bytes());

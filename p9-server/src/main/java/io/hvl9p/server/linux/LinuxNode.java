@@ -34,7 +34,10 @@ import io.hvl9p.server.spi.Identity;
 import io.hvl9p.server.spi.Node;
 import io.hvl9p.server.spi.OpenFile;
 import io.hvl9p.server.spi.SetAttr;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -561,7 +564,7 @@ final class LinuxNode implements Node {
                 int n = Sys.listxattr(proc, b);
                 byte[] out = new byte[n];
                 b.flip().get(out);
-                return out;
+                return who.uid() == 0 ? out : withoutTrusted(out);
             } catch (SysException e) {
                 if (e.errno() != Errno.ERANGE || attempt > 3) {
                     throw e;
@@ -570,8 +573,39 @@ final class LinuxNode implements Node {
         }
     }
 
+    /**
+     * trusted.* is guarded by CAP_SYS_ADMIN, which switching the fsuid does not drop: for any user
+     * but root the server hides it as Linux does from an unprivileged process, left out of
+     * listings and ENODATA to read (xattr(7)).
+     */
+    private static final byte[] TRUSTED = "trusted.".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isTrusted(byte[] name, int from, int to) {
+        return to - from >= TRUSTED.length
+                && Arrays.equals(name, from, from + TRUSTED.length, TRUSTED, 0, TRUSTED.length);
+    }
+
+    /** A NUL-separated list of names without the trusted.* ones. */
+    private static byte[] withoutTrusted(byte[] list) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(list.length);
+        int start = 0;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] == 0) {
+                if (!isTrusted(list, start, i)) {
+                    kept.write(list, start, i + 1 - start);
+                }
+                start = i + 1;
+            }
+        }
+        return kept.toByteArray();
+    }
+
     @Override
     public byte[] getxattr(P9String attr) {
+        byte[] a = attr.bytes();
+        if (who.uid() != 0 && isTrusted(a, 0, a.length)) {
+            throw new BackendException(Errno.ENODATA, "trusted.* is root's");
+        }
         ThreadCreds.enter(who);
         byte[] proc = Sys.procFdPath(fd);
         for (int attempt = 0; ; attempt++) {

@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +109,12 @@ abstract class Sandbox {
     final void stopSandboxAndCheckNothingEscaped() throws Exception {
         for (AutoCloseable c : closeAtEnd.reversed()) {
             c.close();
+        }
+        // A closed client's connection is released by its reader thread; Server.close() does not
+        // wait for a close already under way, so wait here for the server to forget them all.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
         listener.close();
         server.close();

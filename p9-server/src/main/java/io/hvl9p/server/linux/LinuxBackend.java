@@ -18,10 +18,11 @@ import java.util.Arrays;
  * A host directory served through Linux system calls (FFM). Confinement: every fid holds an
  * {@code O_PATH} descriptor, every walk step is one {@code openat(dirfd, name,
  * O_PATH|O_NOFOLLOW)}, so a symlink is never followed by the server; {@code ..} at the root stays
- * at the root; a directory used as the base of a namespace operation is checked to still lie
- * beneath the root (it may have been moved out since it was walked); files are opened through
- * their own descriptor ({@code /proc/self/fd/N}), never by name, so a swap between walk and open
- * cannot redirect the open; device special files are never opened.
+ * at the root; a directory used as the base of a namespace operation, and a file or directory
+ * about to be opened, is checked to still lie beneath the root (it may have been moved out since
+ * it was walked); files are opened through their own descriptor ({@code /proc/self/fd/N}), never
+ * by name, so a swap between walk and open cannot redirect the open; device special files are
+ * never opened.
  */
 public final class LinuxBackend implements Backend {
     /**

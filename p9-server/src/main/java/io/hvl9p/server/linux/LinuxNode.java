@@ -34,7 +34,10 @@ import io.hvl9p.server.spi.Identity;
 import io.hvl9p.server.spi.Node;
 import io.hvl9p.server.spi.OpenFile;
 import io.hvl9p.server.spi.SetAttr;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -150,10 +153,13 @@ final class LinuxNode implements Node {
         return other instanceof LinuxNode o && o.backend == backend;
     }
 
-    /** A directory used as the base of a namespace operation must still lie beneath the export root. */
+    /**
+     * A directory used as the base of a namespace operation, and a file or directory opened, must
+     * still lie beneath the export root.
+     */
     private void checkBeneath() {
         if (!isRoot() && !backend.beneath(fd)) {
-            throw new BackendException(Errno.ENOENT, "directory no longer inside the export");
+            throw new BackendException(Errno.ENOENT, "no longer inside the export");
         }
     }
 
@@ -223,6 +229,7 @@ final class LinuxNode implements Node {
     public void setattr(SetAttr a) {
         checkWritable();
         ThreadCreds.enter(who);
+        checkBeneath(); // chmod, chown, utimes and truncate act on the file wherever it is now
         int v = a.valid();
         byte[] proc = Sys.procFdPath(fd);
         if ((v & SetattrValid.MODE) != 0) {
@@ -328,6 +335,9 @@ final class LinuxNode implements Node {
             default -> throw new BackendException(Errno.EPERM, "special files are not opened by this server");
         }
         ThreadCreds.enter(who);
+        // The descriptor follows the file wherever the host moves it: opened outside the export
+        // it would list, read or write outside.
+        checkBeneath();
         int host = hostFlags(flags) | (type == S_IFDIR ? HostFlags.O_DIRECTORY : 0);
         int ofd = Sys.openat(AT_FDCWD, Sys.procFdPath(fd), host, 0);
         return new LinuxOpenFile(this, ofd, type == S_IFDIR);
@@ -465,6 +475,7 @@ final class LinuxNode implements Node {
         }
         ThreadCreds.enter(who);
         checkBeneath();
+        t.checkBeneath(); // a file the host moved out must not be linked back in
         Sys.linkat(AT_FDCWD, Sys.procFdPath(t.fd), fd, n.bytes(), AT_SYMLINK_FOLLOW);
     }
 
@@ -553,7 +564,7 @@ final class LinuxNode implements Node {
                 int n = Sys.listxattr(proc, b);
                 byte[] out = new byte[n];
                 b.flip().get(out);
-                return out;
+                return who.uid() == 0 ? out : withoutTrusted(out);
             } catch (SysException e) {
                 if (e.errno() != Errno.ERANGE || attempt > 3) {
                     throw e;
@@ -562,8 +573,39 @@ final class LinuxNode implements Node {
         }
     }
 
+    /**
+     * trusted.* is guarded by CAP_SYS_ADMIN, which switching the fsuid does not drop: for any user
+     * but root the server hides it as Linux does from an unprivileged process, left out of
+     * listings and ENODATA to read (xattr(7)).
+     */
+    private static final byte[] TRUSTED = "trusted.".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isTrusted(byte[] name, int from, int to) {
+        return to - from >= TRUSTED.length
+                && Arrays.equals(name, from, from + TRUSTED.length, TRUSTED, 0, TRUSTED.length);
+    }
+
+    /** A NUL-separated list of names without the trusted.* ones. */
+    private static byte[] withoutTrusted(byte[] list) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(list.length);
+        int start = 0;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] == 0) {
+                if (!isTrusted(list, start, i)) {
+                    kept.write(list, start, i + 1 - start);
+                }
+                start = i + 1;
+            }
+        }
+        return kept.toByteArray();
+    }
+
     @Override
     public byte[] getxattr(P9String attr) {
+        byte[] a = attr.bytes();
+        if (who.uid() != 0 && isTrusted(a, 0, a.length)) {
+            throw new BackendException(Errno.ENODATA, "trusted.* is root's");
+        }
         ThreadCreds.enter(who);
         byte[] proc = Sys.procFdPath(fd);
         for (int attempt = 0; ; attempt++) {
@@ -599,6 +641,7 @@ final class LinuxNode implements Node {
             throw new BackendException(Errno.EPERM, "xattr namespace of " + attr);
         }
         ThreadCreds.enter(who);
+        checkBeneath();
         byte[] proc = Sys.procFdPath(fd);
         if (value == null) {
             Sys.removexattr(proc, attr.bytes());

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +45,7 @@ public final class Connection implements AutoCloseable {
     private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Object replyOrder = new Object();
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     Connection(Server server, Session session, String peer, FrameSink sink, ExecutorService workers) {
         this.server = server;
@@ -172,17 +174,20 @@ public final class Connection implements AutoCloseable {
             sink.send(frame);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: send failed, closing: {1}", peer, e.toString());
-            close();
+            // close() waits for the running requests, and this thread may be running one of them
+            // (holding its window permit and replyOrder): close from another thread.
+            closed = true;
+            Thread.ofVirtual().name("hvl9p-close-" + peer).start(this::close);
         }
     }
 
     /** Releases every fid and host descriptor of the session; later frames are ignored. */
     @Override
     public void close() {
-        if (closed) {
+        closed = true;
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         for (InFlight job : inFlight.values()) {
             job.abort();
         }

@@ -414,6 +414,19 @@ class ConnectionTest {
         }
     }
 
+    /** A failing sink (the peer is gone) closes the connection from a worker thread, promptly. */
+    @Test
+    void failedReplyClosesTheConnectionWithoutWaitingForItself() throws Exception {
+        try (Harness h = new Harness(b -> {})) {
+            h.sink.fail = true;
+            h.send(0, attachMessage(0));
+            Poll.until(
+                    () -> h.server.connectionCount() == 0 && h.backend.leaks() == 0,
+                    () -> "connections " + h.server.connectionCount() + ", leaks " + h.backend.leaks());
+            assertThat(h.conn.isClosed()).isTrue();
+        }
+    }
+
     @Test
     void receiveBlocksWhileTheWindowIsFull() throws Exception {
         try (Harness h = new Harness(b -> b.maxInFlight(4).workers(8))) {

@@ -46,6 +46,8 @@ public final class Connection implements AutoCloseable {
     private final Object replyOrder = new Object();
     private volatile boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** {@code closed} is set, and requests enter {@code inFlight}, under this lock. */
+    private final Object closeLock = new Object();
 
     Connection(Server server, Session session, String peer, FrameSink sink, ExecutorService workers) {
         this.server = server;
@@ -111,7 +113,16 @@ public final class Connection implements AutoCloseable {
             return;
         }
         InFlight job = new InFlight(f);
-        InFlight previous = inFlight.putIfAbsent(f.tag(), job);
+        InFlight previous;
+        synchronized (closeLock) {
+            if (closed) {
+                // close() ran while this frame was on its way in: the session is (being) reset
+                // and nothing may run against it any more.
+                window.release();
+                return;
+            }
+            previous = inFlight.putIfAbsent(f.tag(), job);
+        }
         if (previous != null) {
             window.release();
             // A tag still in use: the client broke the protocol; answering with that tag would
@@ -184,7 +195,9 @@ public final class Connection implements AutoCloseable {
     /** Releases every fid and host descriptor of the session; later frames are ignored. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (closeLock) {
+            closed = true; // from here no request enters the table; those in it are aborted below
+        }
         if (!closing.compareAndSet(false, true)) {
             return;
         }

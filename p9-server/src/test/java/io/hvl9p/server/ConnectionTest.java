@@ -427,6 +427,39 @@ class ConnectionTest {
         }
     }
 
+    /**
+     * Server.close() closes connections from its own thread while their readers may be inside
+     * receive(): a request that got past the closed check must not run after the session was reset.
+     */
+    @Test
+    void requestArrivingWhileTheConnectionClosesLeaksNothing() throws Exception {
+        CountDownLatch inReceive = new CountDownLatch(1);
+        CountDownLatch closedNow = new CountDownLatch(1);
+        Consumer<String> trace = line -> {
+            if (line.contains("> Tattach tag 9 ")) {
+                inReceive.countDown();
+                try {
+                    closedNow.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Harness h = new Harness(b -> b.trace(trace));
+        try {
+            h.attach(0);
+            Thread t = h.spawn("reader", () -> h.send(9, attachMessage(9)));
+            assertThat(inReceive.await(10, TimeUnit.SECONDS)).isTrue();
+            h.conn.close();
+            closedNow.countDown();
+            Poll.join(t);
+        } finally {
+            h.close(); // waits for the workers to finish
+        }
+        assertThat(h.conn.fidCount()).isZero();
+        assertThat(h.backend.leaks()).as("nodes left open").isZero();
+    }
+
     @Test
     void receiveBlocksWhileTheWindowIsFull() throws Exception {
         try (Harness h = new Harness(b -> b.maxInFlight(4).workers(8))) {

@@ -284,8 +284,8 @@ public final class Connection implements AutoCloseable {
                 reply = new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO);
             }
             List<Integer> waiting;
+            boolean suppress;
             synchronized (replyOrder) {
-                boolean suppress;
                 synchronized (this) {
                     state = State.DONE;
                     waiting = flushTags;
@@ -298,12 +298,15 @@ public final class Connection implements AutoCloseable {
                     send(frame.tag(), reply);
                 }
             }
-            window.release();
-            if (waiting != null) {
+            // The Rflushes go before the permit is returned: Tversion waits for the permits, so
+            // nothing of this request can follow its Rversion. A Tflush is aborted by Tversion
+            // like any other request: no Rflush for it at all.
+            if (waiting != null && !suppress) {
                 for (int t : waiting) {
                     send(t, new RMessage.Rflush());
                 }
             }
+            window.release();
         }
     }
 }

@@ -319,6 +319,28 @@ class ConnectionTest {
         }
     }
 
+    /** Tversion aborts every outstanding request, Tflush included: no Rflush may follow Rversion. */
+    @Test
+    void versionAbortsAPendingFlushToo() throws Exception {
+        try (Harness h = new Harness(b -> b.workers(1))) {
+            h.attach(0);
+            h.walk(0, 1, "slow");
+            FakeBackend.Gate gate = h.backend.gate("slow");
+            int base = h.sink.size();
+            h.send(5, getattr(1));
+            gate.awaitEntered();
+            h.send(6, new TMessage.Tflush(5));
+            Thread v = h.spawn("tversion", () -> h.send(MiscConstants.NOTAG, version()));
+            Poll.untilState(v, Thread.State.TIMED_WAITING);
+            gate.release();
+            Poll.join(v);
+            // One worker: the attach runs only after the aborted request has finished entirely.
+            h.attach(0);
+            List<Frame<RMessage>> r = h.sink.snapshot();
+            assertThat(tags(r.subList(base, r.size()))).containsExactly(MiscConstants.NOTAG, 0);
+        }
+    }
+
     static Stream<Arguments> malformedFrames() {
         ByteBuffer getattr = MessageEncoder.encode(3, getattr(0));
         ByteBuffer clunk = MessageEncoder.encode(3, new TMessage.Tclunk(Fid.of(0)));

@@ -29,6 +29,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,9 +209,40 @@ class SocketListenerTest {
         IOException e = catchThrowableOfType(
                 IOException.class, () -> SocketListener.start(server, SocketListener.parse("unix:" + p)));
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains(p.toString());
+        assertThat(e.getMessage()).contains(p.toString()).contains("listening");
         P9Client c = connect(first.address());
         assertThat(getattr(c, attach(c))).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"regular file", "directory", "fifo", "symlink to a file"})
+    void somethingElseAtTheSocketPathIsRefusedAndLeftAlone(String kind) throws Exception {
+        Path p = dir.resolve("taken");
+        switch (kind) {
+            case "regular file" -> Files.writeString(p, "precious");
+            case "directory" -> Files.createDirectory(p);
+            case "fifo" -> {
+                Process mk = new ProcessBuilder("mkfifo", p.toString()).start();
+                assertThat(mk.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(mk.exitValue()).isZero();
+            }
+            case "symlink to a file" -> {
+                Files.writeString(dir.resolve("target"), "precious");
+                Files.createSymbolicLink(p, dir.resolve("target"));
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+        Object before = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        assertThatThrownBy(() -> SocketListener.start(server, SocketListener.parse("unix:" + p)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(p.toString())
+                .hasMessageContaining("not a socket");
+        assertThat(Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                .as("the file is left as it was")
+                .isEqualTo(before);
+        if (kind.equals("regular file")) {
+            assertThat(Files.readString(p)).isEqualTo("precious");
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -67,6 +68,9 @@ public final class SocketListener implements AutoCloseable {
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        } catch (UnresolvedAddressException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + address + ": cannot resolve the host name", e);
         }
         SocketListener l = new SocketListener(server, address, ch);
         l.acceptor.start();

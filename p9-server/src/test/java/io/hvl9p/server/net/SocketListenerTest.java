@@ -246,6 +246,14 @@ class SocketListenerTest {
     }
 
     @Test
+    void hostThatDoesNotResolveIsAnIoErrorNamingTheAddress() {
+        assertThatThrownBy(() -> SocketListener.start(server, SocketListener.parse("tcp:no-such-host.invalid:0")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("tcp:no-such-host.invalid:0")
+                .hasMessageContaining("cannot resolve");
+    }
+
+    @Test
     void closeEndsEveryConnectionAndRemovesTheSocketFile() throws Exception {
         Path p = dir.resolve("close.sock");
         SocketListener unix = listen("unix:" + p);

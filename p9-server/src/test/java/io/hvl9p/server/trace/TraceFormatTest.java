@@ -185,4 +185,13 @@ class TraceFormatTest {
         assertThat(TraceFormat.format(1, new Tattach(F, Fid.NOFID, P9String.of(""), P9String.of("x"), 0)))
                 .isEqualTo("Tattach tag 1 fid 3 afid NOFID uname \"\" aname \"x\" nUname 0");
     }
+
+    /** Every integer on the wire is unsigned: a u64 offset of 2^64-1 is not -1. */
+    @Test
+    void unsigned64BitFieldsAreNotShownNegative() {
+        assertThat(TraceFormat.format(1, new Tread(F, -1L, -1)))
+                .isEqualTo("Tread tag 1 fid 3 offset 18446744073709551615 count 4294967295");
+        assertThat(TraceFormat.format(1, new Tlock(F, 1, 0, 0, -1L, 1, P9String.of("h"))))
+                .contains("length 18446744073709551615");
+    }
 }

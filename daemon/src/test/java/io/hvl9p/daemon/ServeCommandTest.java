@@ -130,6 +130,9 @@ class ServeCommandTest {
                 "tcp:localhost        | 'tcp:localhost': no port (expected: tcp:HOST:PORT)",
                 "tcp:localhost:http   | 'tcp:localhost:http': port 'http' is not a number (expected: tcp:HOST:PORT)",
                 "tcp:localhost:       | 'tcp:localhost:': port '' is not a number (expected: tcp:HOST:PORT)",
+                "tcp:localhost:70000  | 'tcp:localhost:70000': port 70000 (expected: 0 .. 65535)",
+                "tcp::564             | 'tcp::564': empty host (expected: tcp:HOST:PORT",
+                "tcp:[::1]            | 'tcp:[::1]': no port (expected: tcp:HOST:PORT)",
                 "unix:                | 'unix:': empty socket path (expected: unix:PATH)",
             })
     void badListenAddressExitsWithStatus2AndSaysWhatIsExpected(String listen, String message) throws IOException {

@@ -156,6 +156,19 @@ class SocketListenerTest {
     }
 
     @Test
+    void addressesParseAndPrintBack() {
+        assertThat(SocketListener.parse("tcp:[::1]:564")).isEqualTo(new ListenAddress.Tcp("::1", 564));
+        assertThat(SocketListener.parse("tcp:[::1]:564")).hasToString("tcp:[::1]:564");
+        assertThat(SocketListener.parse("tcp:0.0.0.0:564")).hasToString("tcp:0.0.0.0:564");
+        assertThat(SocketListener.parse("unix:/run/9p.sock"))
+                .isEqualTo(new ListenAddress.Unix(Path.of("/run/9p.sock")));
+        assertThatThrownBy(() -> SocketListener.parse("tcp::564")).hasMessageContaining("empty host");
+        assertThatThrownBy(() -> SocketListener.parse("tcp:[::1]")).hasMessageContaining("no port");
+        assertThatThrownBy(() -> SocketListener.parse("tcp:h:65536"))
+                .hasMessage("'tcp:h:65536': port 65536 (expected: 0 .. 65535)");
+    }
+
+    @Test
     void tcpListenerReportsThePortItGot() throws Exception {
         ListenAddress a = listen("tcp:127.0.0.1:0").address();
         assertThat(a).isInstanceOfSatisfying(ListenAddress.Tcp.class, t -> {

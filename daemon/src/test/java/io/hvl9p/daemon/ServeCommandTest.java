@@ -259,4 +259,33 @@ class ServeCommandTest {
                 .as("the port is closed after stop")
                 .isInstanceOf(IOException.class);
     }
+
+    @Test
+    void traceLogsDecodedMessagesOneLineEach() throws Exception {
+        Path sock = dir.resolve("9p.sock");
+        Running serve = start("--listen", "unix:" + sock, "--export", export(), "--trace");
+        try (P9Client c = client(SocketFrameChannel.unix(sock))) {
+            Fid root = attach(c, "data");
+            c.call(new TMessage.Tclunk(root), RMessage.Rclunk.class);
+            try {
+                attach(c, "nope");
+            } catch (P9ErrorException expected) {
+                // traced below
+            }
+        }
+        running.remove(serve);
+        Result r = serve.stop();
+        assertThat(r.status()).isZero();
+        assertThat(sock).as("the socket file is removed at stop").doesNotExist();
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l).endsWith(" > Tversion tag 65535 msize 65536 version \"9P2000.L\""))
+                .anySatisfy(l -> assertThat(l).endsWith(" < Rversion tag 65535 msize 65536 version \"9P2000.L\""))
+                .anySatisfy(l -> assertThat(l)
+                        .endsWith(" > Tattach tag 0 fid 1 afid NOFID uname \"root\" aname \"data\" nUname 0"))
+                .anySatisfy(l -> assertThat(l).matches(".* < Rattach tag 0 qid \\([0-9a-f]+ \\d+ d\\)"))
+                .anySatisfy(l -> assertThat(l).endsWith(" > Tclunk tag 0 fid 1"))
+                .anySatisfy(l -> assertThat(l).endsWith(" < Rlerror tag 0 ecode 2 (ENOENT)"));
+        assertThat(r.out()).doesNotContain("Tversion");
+    }
 }

@@ -135,11 +135,7 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         if (trace) {
-            b.trace(line -> {
-                synchronized (System.err) {
-                    System.err.println(line);
-                }
-            });
+            b.trace(err::println); // one line per call: PrintWriter.println holds its lock for both
         }
         Server server = Server.start(b.build());
         List<SocketListener> listeners = new ArrayList<>();

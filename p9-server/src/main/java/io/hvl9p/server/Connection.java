@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,9 @@ public final class Connection implements AutoCloseable {
     private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Object replyOrder = new Object();
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** {@code closed} is set, and requests enter {@code inFlight}, under this lock. */
+    private final Object closeLock = new Object();
 
     Connection(Server server, Session session, String peer, FrameSink sink, ExecutorService workers) {
         this.server = server;
@@ -129,7 +133,16 @@ public final class Connection implements AutoCloseable {
             return;
         }
         InFlight job = new InFlight(f);
-        InFlight previous = inFlight.putIfAbsent(f.tag(), job);
+        InFlight previous;
+        synchronized (closeLock) {
+            if (closed) {
+                // close() ran while this frame was on its way in: the session is (being) reset
+                // and nothing may run against it any more.
+                window.release();
+                return;
+            }
+            previous = inFlight.putIfAbsent(f.tag(), job);
+        }
         if (previous != null) {
             window.release();
             // A tag still in use: the client broke the protocol; answering with that tag would
@@ -192,17 +205,22 @@ public final class Connection implements AutoCloseable {
             sink.send(frame);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "{0}: send failed, closing: {1}", peer, e.toString());
-            close();
+            // close() waits for the running requests, and this thread may be running one of them
+            // (holding its window permit and replyOrder): close from another thread.
+            closed = true;
+            Thread.ofVirtual().name("hvl9p-close-" + peer).start(this::close);
         }
     }
 
     /** Releases every fid and host descriptor of the session; later frames are ignored. */
     @Override
     public void close() {
-        if (closed) {
+        synchronized (closeLock) {
+            closed = true; // from here no request enters the table; those in it are aborted below
+        }
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         for (InFlight job : inFlight.values()) {
             job.abort();
         }
@@ -291,8 +309,8 @@ public final class Connection implements AutoCloseable {
                 reply = new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO);
             }
             List<Integer> waiting;
+            boolean suppress;
             synchronized (replyOrder) {
-                boolean suppress;
                 synchronized (this) {
                     state = State.DONE;
                     runner = null;
@@ -307,12 +325,15 @@ public final class Connection implements AutoCloseable {
                     send(frame.tag(), reply);
                 }
             }
-            window.release();
-            if (waiting != null) {
+            // The Rflushes go before the permit is returned: Tversion waits for the permits, so
+            // nothing of this request can follow its Rversion. A Tflush is aborted by Tversion
+            // like any other request: no Rflush for it at all.
+            if (waiting != null && !suppress) {
                 for (int t : waiting) {
                     send(t, new RMessage.Rflush());
                 }
             }
+            window.release();
         }
     }
 }

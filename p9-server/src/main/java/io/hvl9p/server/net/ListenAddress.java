@@ -58,12 +58,16 @@ public sealed interface ListenAddress {
         if (s.startsWith("tcp:")) {
             String rest = s.substring(4);
             int colon = rest.lastIndexOf(':');
-            if (colon <= 0) {
+            if (colon < 0 || (rest.startsWith("[") && colon < rest.indexOf(']'))) {
                 throw new IllegalArgumentException("'" + s + "': no port (expected: tcp:HOST:PORT)");
             }
             String host = rest.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "'" + s + "': empty host (expected: tcp:HOST:PORT, for example tcp:0.0.0.0:564)");
             }
             int port;
             try {
@@ -72,7 +76,11 @@ public sealed interface ListenAddress {
                 throw new IllegalArgumentException("'" + s + "': port '" + rest.substring(colon + 1)
                         + "' is not a number (expected: tcp:HOST:PORT)");
             }
-            return new Tcp(host, port);
+            try {
+                return new Tcp(host, port);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + s + "': " + e.getMessage(), e);
+            }
         }
         throw new IllegalArgumentException("'" + s + "' (expected: tcp:HOST:PORT or unix:PATH)");
     }

@@ -14,7 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,12 +58,7 @@ public final class SocketListener implements AutoCloseable {
     public static SocketListener start(Server server, ListenAddress address) throws IOException {
         ServerSocketChannel ch;
         if (address instanceof ListenAddress.Unix u) {
-            if (Files.exists(u.path())) {
-                if (!stale(u)) {
-                    throw new IOException(u.path() + " exists and is not a stale socket");
-                }
-                Files.delete(u.path());
-            }
+            removeStale(u);
             ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         } else {
             ch = ServerSocketChannel.open();
@@ -70,26 +69,59 @@ public final class SocketListener implements AutoCloseable {
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        } catch (UnresolvedAddressException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + address + ": cannot resolve the host name", e);
         }
         SocketListener l = new SocketListener(server, address, ch);
         l.acceptor.start();
         return l;
     }
 
-    private static boolean stale(ListenAddress.Unix u) {
-        try (SocketChannel probe = SocketChannel.open(u.socketAddress())) {
-            return !probe.isConnected(); // connected: somebody listens
-        } catch (IOException e) {
-            try {
-                return Files.readAttributes(
-                                u.path(),
-                                java.nio.file.attribute.BasicFileAttributes.class,
-                                java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        .isOther();
-            } catch (IOException e2) {
-                return false;
-            }
+    /**
+     * Deletes a socket file nobody listens on. Anything else at the path is refused and left
+     * alone: only the file type tells a socket from a FIFO or a device node (a failed connect does
+     * not), and a symbolic link is never followed.
+     */
+    private static void removeStale(ListenAddress.Unix u) throws IOException {
+        Path p = u.path();
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
         }
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new IOException(p + " exists and is " + fileType(mode)
+                    + ", not a socket (expected: a free path or a stale socket)");
+        }
+        if (listening(u)) {
+            throw new IOException(p + ": another server is listening on this socket");
+        }
+        Files.delete(p);
+    }
+
+    private static boolean listening(ListenAddress.Unix u) {
+        try (SocketChannel probe = SocketChannel.open(u.socketAddress())) {
+            return probe.isConnected();
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private static String fileType(int mode) {
+        return switch (mode & S_IFMT) {
+            case 0100000 -> "a regular file";
+            case 0040000 -> "a directory";
+            case 0120000 -> "a symbolic link";
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            default -> "a file of type 0" + Integer.toOctalString(mode & S_IFMT);
+        };
     }
 
     /** The address bound (with the real port when 0 was asked for). */

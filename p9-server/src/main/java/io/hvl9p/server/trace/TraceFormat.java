@@ -76,6 +76,7 @@ public final class TraceFormat {
                 sb.append("0x").append(Long.toHexString(l));
             case Integer i when name.equals("valid") -> sb.append("0x").append(Integer.toHexString(i));
             case Integer i -> sb.append(Integer.toUnsignedString(i));
+            case Long l -> sb.append(Long.toUnsignedString(l)); // u64 on the wire: offsets, sizes, lengths
             default -> sb.append(v);
         }
     }

@@ -12,6 +12,7 @@ import io.hvl9p.server.trace.TraceFormat;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +45,9 @@ public final class Connection implements AutoCloseable {
     private final Consumer<String> trace;
     private final Semaphore window;
     private final boolean inlineWhenIdle;
+    private volatile Runnable readerRescue;
+    private final AtomicLong readerState = new AtomicLong();
+    private volatile long inlineSince;
     private final int windowSize;
     private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Object replyOrder = new Object();
@@ -82,9 +88,9 @@ public final class Connection implements AutoCloseable {
      * (back-pressure on a client that floods). Never throws for bad input: a malformed frame gets
      * an Rlerror with its tag.
      */
-    public void receive(ByteBuffer frame) {
+    public boolean receive(ByteBuffer frame) {
         if (closed) {
-            return;
+            return true;
         }
         Frame<TMessage> f;
         try {
@@ -96,7 +102,7 @@ public final class Connection implements AutoCloseable {
             if (e.hasTag()) {
                 send(e.tag(), new RMessage.Rlerror(e.errno()));
             }
-            return;
+            return true;
         }
         if (trace != null) {
             trace.accept(peer + " > " + TraceFormat.format(f.tag(), f.message()));
@@ -105,49 +111,63 @@ public final class Connection implements AutoCloseable {
             case TMessage.Tversion v -> version(f.tag(), v);
             case TMessage.Tflush fl -> flush(f.tag(), fl.oldtag());
             default -> {
-                if (inlineWhenIdle && inFlight.isEmpty() && Inline.allowed(f.message())) {
-                    runInline(f);
-                } else {
-                    submit(f);
+                if (inlineWhenIdle
+                        && readerRescue != null
+                        && inFlight.isEmpty()
+                        && Inline.allowed(f.message())
+                        && !Thread.currentThread().isVirtual()) {
+                    return runInline(f);
                 }
+                submit(f);
             }
         }
+        return true;
     }
 
     /**
-     * A metadata request on an idle connection runs here, on the reader thread: with nothing else
-     * outstanding there is no parallelism to gain, and the hand-off to a worker and back costs
-     * more than a getattr. The reader reads nothing meanwhile, so no Tflush can arrive for it.
+     * Lets metadata requests on an idle connection run inline on the reader thread. With nothing
+     * else outstanding there is no parallelism to gain, and the hand-off to a worker and back
+     * costs more than a getattr. So that one slow request (a stuck file system) still never stalls
+     * the session, a request that runs inline for longer than {@link #INLINE_STALL} loses the
+     * reader role: the server's watchdog calls {@code rescue}, which must start a new reader that
+     * carries on with the stream (the frames already split off included) while the old thread
+     * finishes the request and then stops reading ({@link #receive} returns false to it).
+     *
+     * <p>Without a rescue (a transport that cannot hand its reading over) nothing runs inline.
      */
-    private void runInline(Frame<TMessage> f) {
-        RMessage reply = session.handle(f.message(), true);
-        Thread.interrupted();
-        send(f.tag(), reply);
+    public void readerRescue(Runnable rescue) {
+        this.readerRescue = rescue;
+    }
+
+    /** How long a request may run inline before another thread takes over reading. */
+    public static final Duration INLINE_STALL = Duration.ofMillis(2);
+
+    /** Called by the server's watchdog: hands the reader role over if an inline request is stuck. */
+    void checkStall(long now) {
+        long s = readerState.get();
+        if ((s & 1) != 0 && now - inlineSince > INLINE_STALL.toNanos() && readerState.compareAndSet(s, s + 1)) {
+            LOG.log(Level.DEBUG, "{0}: inline request slow; another thread reads on", peer);
+            readerRescue.run();
+        }
+    }
+
+    private boolean runInline(Frame<TMessage> f) {
+        InFlight job = register(f);
+        if (job == null) {
+            return true;
+        }
+        // readerState: generation << 1 | (1 while a request runs inline). The watchdog's hand-off
+        // and this thread's return race on one CAS; the loser knows where it stands.
+        long gen = readerState.get() & ~1L;
+        inlineSince = System.nanoTime();
+        readerState.set(gen | 1);
+        job.run();
+        return readerState.compareAndSet(gen | 1, gen);
     }
 
     private void submit(Frame<TMessage> f) {
-        try {
-            window.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        InFlight job = new InFlight(f);
-        InFlight previous;
-        synchronized (closeLock) {
-            if (closed) {
-                // close() ran while this frame was on its way in: the session is (being) reset
-                // and nothing may run against it any more.
-                window.release();
-                return;
-            }
-            previous = inFlight.putIfAbsent(f.tag(), job);
-        }
-        if (previous != null) {
-            window.release();
-            // A tag still in use: the client broke the protocol; answering with that tag would
-            // be ambiguous, so the request is dropped and logged.
-            LOG.log(Level.WARNING, "{0}: tag {1} reused while in flight; request dropped", peer, f.tag());
+        InFlight job = register(f);
+        if (job == null) {
             return;
         }
         try {
@@ -157,6 +177,35 @@ public final class Connection implements AutoCloseable {
             window.release();
             send(f.tag(), new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO));
         }
+    }
+
+    /** Takes a window permit and enters the request in the in-flight table; null if it must not run. */
+    private InFlight register(Frame<TMessage> f) {
+        try {
+            window.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        InFlight job = new InFlight(f);
+        InFlight previous;
+        synchronized (closeLock) {
+            if (closed) {
+                // close() ran while this frame was on its way in: the session is (being) reset
+                // and nothing may run against it any more.
+                window.release();
+                return null;
+            }
+            previous = inFlight.putIfAbsent(f.tag(), job);
+        }
+        if (previous != null) {
+            window.release();
+            // A tag still in use: the client broke the protocol; answering with that tag would
+            // be ambiguous, so the request is dropped and logged.
+            LOG.log(Level.WARNING, "{0}: tag {1} reused while in flight; request dropped", peer, f.tag());
+            return null;
+        }
+        return job;
     }
 
     /**
@@ -243,6 +292,8 @@ public final class Connection implements AutoCloseable {
         private boolean suppressReply;
         private List<Integer> flushTags;
         private Thread runner;
+        /** Set by Tflush, Tversion or close; a waiting handler gives up (never a thread interrupt: NIO channels close on one). */
+        private final AtomicBoolean cancel = new AtomicBoolean();
 
         InFlight(Frame<TMessage> frame) {
             this.frame = frame;
@@ -264,8 +315,8 @@ public final class Connection implements AutoCloseable {
                         flushTags = new ArrayList<>(1);
                     }
                     flushTags.add(tag);
-                    // Only waits (a blocking Tlock) look at the interrupt; system calls ignore it.
-                    runner.interrupt();
+                    cancel.set(true); // only waits (a blocking Tlock) look at it
+                    LockSupport.unpark(runner);
                     return true;
                 }
                 default -> {
@@ -287,7 +338,8 @@ public final class Connection implements AutoCloseable {
                 cancel();
             } else if (state == State.RUNNING) {
                 suppressReply = true;
-                runner.interrupt();
+                cancel.set(true);
+                LockSupport.unpark(runner);
             }
         }
 
@@ -302,7 +354,7 @@ public final class Connection implements AutoCloseable {
             }
             RMessage reply;
             try {
-                reply = session.handle(frame.message(), true);
+                reply = session.handle(frame.message(), true, cancel::get);
             } catch (Throwable t) {
                 // Session.handle turns every exception into Rlerror; reaching here is a bug.
                 LOG.log(Level.ERROR, peer + ": request " + frame + " failed", t);
@@ -317,7 +369,6 @@ public final class Connection implements AutoCloseable {
                     waiting = flushTags;
                     suppress = suppressReply;
                 }
-                Thread.interrupted(); // a flush's interrupt must not reach the next request
                 // Out of the table before the reply is written: the client may reuse the tag
                 // as soon as it has the reply.
                 inFlight.remove(frame.tag(), this);

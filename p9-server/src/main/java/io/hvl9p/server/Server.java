@@ -20,8 +20,13 @@ public final class Server implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
+    private final Thread watchdog;
+
     private Server(ServerConfig config) {
         this.config = config;
+        this.watchdog = config.inlineWhenIdle()
+                ? Thread.ofPlatform().daemon().name("hvl9p-watchdog").start(this::watch)
+                : null;
         AtomicInteger n = new AtomicInteger();
         // Platform threads on purpose: requests switch the thread's fsuid/fsgid/groups, which are
         // per OS thread; a virtual thread could migrate between carriers in the middle of one.
@@ -35,6 +40,17 @@ public final class Server implements AutoCloseable {
 
     public static Server start(ServerConfig config) {
         return new Server(config);
+    }
+
+    /** Every millisecond: hands a connection's reading to a new thread if an inline request is stuck. */
+    private void watch() {
+        while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            long now = System.nanoTime();
+            for (Connection c : connections) {
+                c.checkStall(now);
+            }
+        }
     }
 
     public ServerConfig config() {

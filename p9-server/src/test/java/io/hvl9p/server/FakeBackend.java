@@ -37,6 +37,7 @@ public final class FakeBackend implements Backend {
     public final AtomicInteger filesOpened = new AtomicInteger();
     public final AtomicInteger filesClosed = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> getattrCalls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> getattrThreads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
     private final AtomicInteger backendCloses = new AtomicInteger();
 
@@ -94,6 +95,11 @@ public final class FakeBackend implements Backend {
     /** Releases every gate (test clean-up). */
     public void releaseAll() {
         gates.values().forEach(Gate::release);
+    }
+
+    /** The name of the thread that ran the last getattr on {@code name}. */
+    public String lastGetattrThread(String name) {
+        return getattrThreads.get(name);
     }
 
     public int getattrCalls(String name) {
@@ -170,6 +176,7 @@ public final class FakeBackend implements Backend {
         @Override
         public Attr getattr(long requestMask) {
             getattrCalls.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+            getattrThreads.put(name, Thread.currentThread().getName());
             Gate g = gates.get(name);
             if (g != null) {
                 g.pass();

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -172,26 +173,56 @@ public final class SocketListener implements AutoCloseable {
             return;
         }
         LOG.log(Level.INFO, "{0}: connected", peer);
-        ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024);
-        FrameDecoder decoder = new FrameDecoder(server.config().maxMsize());
-        try {
-            while (!closed && !conn.isClosed()) {
-                in.clear();
-                if (c.read(in) < 0) {
-                    break;
+        Reader r = new Reader(c, conn, peer);
+        conn.readerRescue(() -> Thread.ofPlatform().daemon().name("hvl9p-conn").start(r::read));
+        r.read();
+    }
+
+    /**
+     * The reading side of one connection. Whichever thread holds the reader role runs {@link
+     * #read}; frames are split off into {@code pending} first and handed to the connection one by
+     * one, so that when a request running inline is slow and the role passes to a new thread
+     * ({@link Connection#readerRescue}), the new thread simply carries on with {@code pending},
+     * the decoder and the socket.
+     */
+    private final class Reader {
+        private final SocketChannel c;
+        private final Connection conn;
+        private final String peer;
+        private final ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024);
+        private final FrameDecoder decoder;
+        private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+
+        Reader(SocketChannel c, Connection conn, String peer) {
+            this.c = c;
+            this.conn = conn;
+            this.peer = peer;
+            this.decoder = new FrameDecoder(server.config().maxMsize());
+        }
+
+        void read() {
+            try {
+                while (!closed && !conn.isClosed()) {
+                    ByteBuffer frame;
+                    while ((frame = pending.poll()) != null) {
+                        if (!conn.receive(frame)) {
+                            return; // another thread reads on; this one only finished a request
+                        }
+                        decoder.maxFrameSize(conn.maxFrameSize());
+                    }
+                    in.clear();
+                    if (c.read(in) < 0) {
+                        break;
+                    }
+                    in.flip();
+                    decoder.feed(in, pending::add);
                 }
-                in.flip();
-                decoder.feed(in, frame -> {
-                    conn.receive(frame);
-                    decoder.maxFrameSize(conn.maxFrameSize());
-                });
+            } catch (MalformedMessageException e) {
+                // The stream itself is broken (an impossible size): there is no frame boundary left.
+                LOG.log(Level.WARNING, "{0}: {1}; closing", peer, e.getMessage());
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: {1}", peer, e.getMessage());
             }
-        } catch (MalformedMessageException e) {
-            // The stream itself is broken (an impossible size): there is no frame boundary left.
-            LOG.log(Level.WARNING, "{0}: {1}; closing", peer, e.getMessage());
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: {1}", peer, e.getMessage());
-        } finally {
             conn.close();
             closeQuietly(c);
             clients.remove(c);

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * the server first retries for a while itself: the Linux client sleeps {@code
  * session_lock_timeout} (30 s) before it asks again after BLOCKED, so a waiter would otherwise get
  * a lock released after 10 ms only 30 s later. Such waits are bounded in time and in number (half
- * the workers), so waiting locks can never take every worker; a Tflush interrupts the wait.
+ * the workers), so waiting locks can never take every worker; a Tflush ends the wait.
  */
 final class LockOps extends Ops {
     private static final long FIRST_RETRY_NANOS = 1_000_000L;
@@ -74,7 +74,7 @@ final class LockOps extends Ops {
         int status = LockConstants.STATUS_BLOCKED;
         while (status == LockConstants.STATUS_BLOCKED && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(pause);
-            if (Thread.interrupted()) {
+            if (Session.cancelled()) {
                 // Tflush: the client gave up; it discards this reply.
                 throw new BackendException(Errno.EINTR, "lock wait flushed");
             }

@@ -7,6 +7,7 @@ import io.hvl9p.protocol.RMessage;
 import io.hvl9p.protocol.RMessage.Rlerror;
 import io.hvl9p.protocol.TMessage;
 import io.hvl9p.server.ServerConfig;
+import java.util.function.BooleanSupplier;
 
 /**
  * One 9P2000.L session: {@link #handle} is the single entry point every transport uses. It is
@@ -71,7 +72,20 @@ public final class Session {
      * per-thread direct buffer: pread fills it and the socket writes it, with no copy in Java.
      */
     public RMessage handle(TMessage request, boolean sentAtOnce) {
+        return handle(request, sentAtOnce, NEVER);
+    }
+
+    private static final BooleanSupplier NEVER = () -> false;
+    private static final ThreadLocal<BooleanSupplier> CANCELLED = ThreadLocal.withInitial(() -> NEVER);
+
+    /**
+     * As {@link #handle(TMessage, boolean)}; {@code cancelled} turns true when the client gives the
+     * request up (Tflush) or the session ends. Only handlers that wait look at it (a blocking
+     * Tlock); the caller also unparks the thread so that the wait notices at once.
+     */
+    public RMessage handle(TMessage request, boolean sentAtOnce, BooleanSupplier cancelled) {
         ScratchBuffers.enabled(sentAtOnce);
+        CANCELLED.set(cancelled);
         try {
             return dispatch(request);
         } catch (Throwable t) {
@@ -79,6 +93,8 @@ public final class Session {
                 throw v;
             }
             return new Rlerror(Errors.errno(t, peer, request));
+        } finally {
+            CANCELLED.set(NEVER); // holds the request (a Twrite's data) otherwise
         }
     }
 
@@ -136,6 +152,11 @@ public final class Session {
     /** Clunks every fid and releases every host descriptor (connection closed). */
     public void reset() {
         fids.clear();
+    }
+
+    /** Whether the request this thread is handling has been given up by its client. */
+    static boolean cancelled() {
+        return CANCELLED.get().getAsBoolean();
     }
 
     /** The largest payload an Rread or Rreaddir may carry at the negotiated msize. */

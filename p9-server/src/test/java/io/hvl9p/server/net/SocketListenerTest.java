@@ -122,6 +122,33 @@ class SocketListenerTest {
                 () -> "connections " + server.connectionCount() + ", nodes/files open " + backend.leaks());
     }
 
+    /**
+     * On an idle connection a getattr runs inline on the reader thread; if it is stuck there, the
+     * watchdog hands reading to a new thread, so a second request on the same connection is
+     * answered while the first is still held (regression guard for the inline fast path: one slow
+     * request must never stall its session).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "unix"})
+    void aStuckInlineRequestDoesNotStallItsConnection(String transport) throws Exception {
+        P9Client c = connect(listenOn(transport));
+        Fid root = attach(c);
+        Fid slow = walk(c, root, "slow");
+        Fid fast = walk(c, root, "fast");
+        FakeBackend.Gate gate = backend.gate("slow");
+        CompletableFuture<Frame<RMessage>> held = c.send(new TMessage.Tgetattr(slow, GetattrMask.ALL));
+        gate.awaitEntered();
+        assertThat(backend.lastGetattrThread("slow"))
+                .as("the idle connection's getattr ran on its reader thread")
+                .startsWith("hvl9p-conn");
+        RMessage.Rgetattr r = getattr(c, fast); // answered although the inline one is held
+        assertThat(r.qid().path()).isNotEqualTo(0L);
+        assertThat(held).isNotDone();
+        gate.release();
+        assertThat(held.get(10, TimeUnit.SECONDS).message()).isInstanceOf(RMessage.Rgetattr.class);
+        assertThat(getattr(c, slow)).isNotNull(); // and the connection goes on
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "unix"})
     void severalClientsWorkAtOnce(String transport) throws Exception {

@@ -32,12 +32,15 @@ final class WalkOps extends Ops {
             List<Qid> qids = new ArrayList<>(w.names().size());
             Node cur = w.names().isEmpty() ? from.node().duplicate() : null;
             Node at = from.node();
+            // Whether this walk holds a reference on `at`: every step's result is ours, even
+            // when the backend returns the same object ("." or ".." at the root retain it).
+            boolean own = false;
             for (P9Name name : w.names()) {
                 Node next;
                 try {
                     next = at.walk(name);
                 } catch (BackendException e) {
-                    if (at != from.node()) {
+                    if (own) {
                         at.close();
                     }
                     if (qids.isEmpty()) {
@@ -45,11 +48,12 @@ final class WalkOps extends Ops {
                     }
                     return new RMessage.Rwalk(qids);
                 }
-                if (at != from.node()) {
+                if (own) {
                     at.close();
                 }
                 qids.add(next.qid());
                 at = next;
+                own = true;
                 cur = next;
             }
             FidState.PathFid target = new FidState.PathFid(cur, from.who(), from.export());

@@ -290,7 +290,9 @@ final class LinuxNode implements Node {
                 s.bavail(),
                 s.files(),
                 s.ffree(),
-                s.fsid(),
+                // The wire has f_fsid's first word in the low half (QEMU, diod, the Linux client's
+                // u64_to_fsid); StatFs has it in the high half, as stat -f prints it.
+                Long.rotateLeft(s.fsid(), 32),
                 (int) s.namelen());
     }
 

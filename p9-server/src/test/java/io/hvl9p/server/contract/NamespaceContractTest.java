@@ -231,4 +231,62 @@ class NamespaceContractTest extends ContractTest {
         assertThat(host("d")).exists();
         c.expectErrno(Errno.EBADF, new TMessage.Tclunk(viaDotDot));
     }
+
+    /** Create-type requests naming "." or "..": those exist (QEMU answers EEXIST); renames of them EISDIR. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "mkdir, ., " + Errno.EEXIST,
+        "mkdir, .., " + Errno.EEXIST,
+        "symlink, ., " + Errno.EEXIST,
+        "symlink, .., " + Errno.EEXIST,
+        "mknod, ., " + Errno.EEXIST,
+        "mknod, .., " + Errno.EEXIST,
+        "link, ., " + Errno.EEXIST,
+        "link, .., " + Errno.EEXIST,
+        "renameat-from, ., " + Errno.EISDIR,
+        "renameat-from, .., " + Errno.EISDIR,
+        "renameat-to, ., " + Errno.EISDIR,
+        "renameat-to, .., " + Errno.EISDIR,
+        "rename-to, ., " + Errno.EISDIR,
+        "rename-to, .., " + Errno.EISDIR
+    })
+    void dotAndDotDotAreNeverCreatedOrRenamed(String op, String name, int errno) throws IOException {
+        Fid d = c.walk("d");
+        Fid file = c.walk("d/file");
+        TMessage m =
+                switch (op) {
+                    case "mkdir" -> new TMessage.Tmkdir(d, n(name), 0755, 0);
+                    case "symlink" -> new TMessage.Tsymlink(d, n(name), P9String.of("t"), 0);
+                    case "mknod" -> new TMessage.Tmknod(d, n(name), 010644, 0, 0, 0);
+                    case "link" -> new TMessage.Tlink(d, file, n(name));
+                    case "renameat-from" -> new TMessage.Trenameat(d, n(name), root, n("moved"));
+                    case "renameat-to" -> new TMessage.Trenameat(d, n("file"), root, n(name));
+                    case "rename-to" -> new TMessage.Trename(file, root, n(name));
+                    default -> throw new IllegalArgumentException(op);
+                };
+        c.expectErrno(errno, m);
+        assertThat(Files.readString(host("d/file"))).isEqualTo("content");
+        assertThat(host("moved")).doesNotExist();
+        try (var s = Files.list(export)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("d", "empty");
+        }
+    }
+
+    @Test
+    void linksAndRenamesNeverCrossExports() throws IOException {
+        Path other = fx.scratchDir(export.getParent());
+        Files.writeString(other.resolve("theirs"), "t");
+        ContractFixture.Served s = fx.serve(Map.of("main", export, "other", other));
+        TestClient d = fx.client(s, ContractFixture.MSIZE, "main");
+        Fid otherRoot = d.attach("other");
+        Fid mine = d.walk("d/file");
+        Fid theirs = d.walk(otherRoot, "theirs");
+        d.expectErrno(Errno.EXDEV, new TMessage.Tlink(otherRoot, mine, n("x")));
+        d.expectErrno(Errno.EXDEV, new TMessage.Tlink(d.root(), theirs, n("x")));
+        d.expectErrno(Errno.EXDEV, new TMessage.Trenameat(d.root(), n("empty"), otherRoot, n("x")));
+        d.expectErrno(Errno.EXDEV, new TMessage.Trename(theirs, d.root(), n("x")));
+        assertThat(other.resolve("x")).doesNotExist();
+        assertThat(host("x")).doesNotExist();
+        assertThat(host("empty")).isDirectory();
+    }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class TestClient implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     final P9Client p9;
-    private final Set<Fid> live = new LinkedHashSet<>();
+    private final Set<Fid> live = Collections.synchronizedSet(new LinkedHashSet<>());
     private Fid root;
     private boolean closed;
 
@@ -129,7 +130,9 @@ final class TestClient implements AutoCloseable {
     }
 
     Set<Fid> live() {
-        return Set.copyOf(live);
+        synchronized (live) {
+            return Set.copyOf(live);
+        }
     }
 
     // ------------------------------------------------------------------ walk and open
@@ -269,7 +272,10 @@ final class TestClient implements AutoCloseable {
 
     /** Clunks every fid the server should still hold; each clunk must succeed. */
     void clunkAll() {
-        List<Fid> all = new ArrayList<>(live);
+        List<Fid> all;
+        synchronized (live) {
+            all = new ArrayList<>(live);
+        }
         for (Fid f : all.reversed()) {
             clunk(f);
         }

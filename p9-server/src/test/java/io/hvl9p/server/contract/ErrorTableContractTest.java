@@ -227,7 +227,15 @@ class ErrorTableContractTest extends ContractTest {
                         "lcreate in a file",
                         Errno.ENOTDIR,
                         t -> new TMessage.Tlcreate(t.c.walk("f"), X, OpenFlags.RDWR, 0644, 0)),
-                new Case("mkdir in a file", Errno.ENOTDIR, t -> new TMessage.Tmkdir(t.file, X, 0755, 0)));
+                new Case("mkdir in a file", Errno.ENOTDIR, t -> new TMessage.Tmkdir(t.file, X, 0755, 0)),
+                new Case(
+                        "read of an opened directory",
+                        Errno.EISDIR,
+                        t -> new TMessage.Tread(t.c.open("d", OpenFlags.RDONLY), 0, 100)),
+                new Case(
+                        "readdir of an opened file",
+                        Errno.ENOTDIR,
+                        t -> new TMessage.Treaddir(t.c.open("f", OpenFlags.RDONLY), 0, 8192)));
     }
 
     private static TMessage write(Fid f) {

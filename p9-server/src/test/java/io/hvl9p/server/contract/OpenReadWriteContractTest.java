@@ -230,4 +230,29 @@ class OpenReadWriteContractTest extends ContractTest {
         c.call(new TMessage.Tfsync(d, datasync), RMessage.Rfsync.class);
         c.expectErrno(Errno.EBADF, new TMessage.Tfsync(c.walk("f"), datasync));
     }
+
+    /** Nothing waits for a FIFO's other end: the server answers (here: refuses) at once. */
+    @Test
+    void openingAFifoNeverBlocksTheServer() {
+        Host.sh("mkfifo", host("fifo").toString());
+        for (int flags : new int[] {OpenFlags.RDONLY, OpenFlags.WRONLY, OpenFlags.RDWR}) {
+            c.expectErrno(Errno.EPERM, new TMessage.Tlopen(c.walk("fifo"), flags));
+            c.expectErrno(Errno.EPERM, new TMessage.Tlcreate(c.walk(""), P9Name.of("fifo"), flags, 0600, 0));
+        }
+        assertThat(Host.mode(host("fifo")) & 0170000).isEqualTo(0010000);
+    }
+
+    @Test
+    void aFidKeepsItsFileAfterTheHostUnlinksIt() throws IOException {
+        Fid walked = c.walk("f");
+        Fid opened = c.open("f", OpenFlags.RDWR);
+        Files.delete(file);
+        assertThat(c.getattr(walked).nlink()).isZero();
+        assertThat(new String(c.read(opened, 0, 100))).isEqualTo(CONTENT);
+        c.write(opened, 0, TestClient.utf8("still"));
+        Fid late = c.walk(walked, "");
+        c.lopen(late, OpenFlags.RDONLY);
+        assertThat(new String(c.read(late, 0, 100))).isEqualTo("still56789");
+        assertThat(file).doesNotExist();
+    }
 }

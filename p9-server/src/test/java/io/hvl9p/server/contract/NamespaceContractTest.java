@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hvl9p.protocol.Errno;
 import io.hvl9p.protocol.Fid;
+import io.hvl9p.protocol.OpenFlags;
 import io.hvl9p.protocol.P9Name;
 import io.hvl9p.protocol.P9String;
 import io.hvl9p.protocol.Qid;
@@ -12,11 +13,16 @@ import io.hvl9p.protocol.TMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tmkdir, Tsymlink, Tmknod, Tlink, Trenameat, Trename, Tunlinkat, Tremove, Treadlink. */
 class NamespaceContractTest extends ContractTest {
@@ -288,5 +294,64 @@ class NamespaceContractTest extends ContractTest {
         assertThat(other.resolve("x")).doesNotExist();
         assertThat(host("x")).doesNotExist();
         assertThat(host("empty")).isDirectory();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 255, 4095})
+    void symlinkTargetsOfAnyLengthRoundTrip(int length) throws IOException {
+        String target = "t".repeat(length);
+        c.call(new TMessage.Tsymlink(root, n("long"), P9String.of(target), 0), RMessage.Rsymlink.class);
+        assertThat(Files.readSymbolicLink(host("long")).toString()).isEqualTo(target);
+        assertThat(c.call(new TMessage.Treadlink(c.walk("long")), RMessage.Rreadlink.class)
+                        .target()
+                        .asString())
+                .isEqualTo(target);
+    }
+
+    @ParameterizedTest(name = "mode {0}")
+    @ValueSource(strings = {"0140640", "0100640", "0000640"})
+    void mknodOfSocketsAndRegularFiles(String octal) {
+        int mode = Integer.parseInt(octal, 8);
+        c.call(new TMessage.Tmknod(root, n("node"), mode, 0, 0, 0), RMessage.Rmknod.class);
+        int type = (mode & 0170000) == 0 ? 0100000 : mode & 0170000;
+        assertThat(Integer.toOctalString(Host.mode(host("node")))).isEqualTo(Integer.toOctalString(type | 0640));
+    }
+
+    /** Linux names are bytes: names that are not UTF-8 are created, listed and walked unchanged. */
+    @Test
+    void namesAreBytesNotText() throws IOException {
+        byte[] ours = {'a', (byte) 0xff, (byte) 0xfe, 'z'};
+        byte[] invalid = {(byte) 0xc3, (byte) 0x28};
+        Fid d = c.walk("empty");
+        Qid q = c.call(
+                        new TMessage.Tlcreate(c.walk(d, ""), P9Name.of(ours), OpenFlags.RDWR, 0600, 0),
+                        RMessage.Rlcreate.class)
+                .qid();
+        c.call(new TMessage.Tmkdir(d, P9Name.of(invalid), 0755, 0), RMessage.Rmkdir.class);
+        // One the host makes: 0xff "host".
+        Host.sh(
+                "sh",
+                "-c",
+                "cd \"$1\" && touch \"$(printf '\\377host')\"",
+                "--",
+                host("empty").toString());
+        try (var s = Files.list(host("empty"))) {
+            assertThat(s.count()).isEqualTo(3);
+        }
+        Set<String> listed = new TreeSet<>();
+        for (var e : c.readdirAll(c.open("empty", OpenFlags.RDONLY), 8192)) {
+            listed.add(HexFormat.of().formatHex(e.name().bytes()));
+        }
+        assertThat(listed).containsExactlyInAnyOrder("2e", "2e2e", "61fffe7a", "c328", "ff686f7374");
+        Fid w = c.newFid();
+        RMessage.Rwalk r = c.call(new TMessage.Twalk(d, w, List.of(P9Name.of(ours))), RMessage.Rwalk.class);
+        c.track(w);
+        assertThat(r.qids()).containsExactly(q);
+        Fid h = c.newFid();
+        c.call(
+                new TMessage.Twalk(d, h, List.of(P9Name.of(new byte[] {(byte) 0xff, 'h', 'o', 's', 't'}))),
+                RMessage.Rwalk.class);
+        c.track(h);
+        assertThat(c.getattr(h).size()).isZero();
     }
 }

@@ -108,7 +108,7 @@ class OpenReadWriteContractTest extends ContractTest {
     void lcreateMakesTheFileAndTheFidBecomesIt() throws IOException {
         Fid dir = c.walk("d");
         RMessage.Rlcreate r = c.call(
-                new TMessage.Tlcreate(dir, P9Name.of("new"), OpenFlags.RDWR, 0640, 5678), RMessage.Rlcreate.class);
+                new TMessage.Tlcreate(dir, P9Name.of("new"), OpenFlags.RDWR, 0100640, 5678), RMessage.Rlcreate.class);
         Path p = host("d/new");
         assertThat(Host.mode(p)).isEqualTo(0100640);
         assertThat(Host.attrs(p)).containsEntry("gid", 5678).containsEntry("size", 0L);

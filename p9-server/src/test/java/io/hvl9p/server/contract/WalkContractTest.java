@@ -213,4 +213,12 @@ class WalkContractTest extends ContractTest {
         TestClient d = fx.client();
         assertThat(d.getattr(d.walk("a/b/file")).qid().path()).isEqualTo(first.get(3));
     }
+
+    @Test
+    void aNameOf255BytesWalksAndOneOf256IsEnametoolong() throws IOException {
+        String longest = "n".repeat(255);
+        Files.createFile(host(longest));
+        assertQidIsHost(c.getattr(c.walk(longest)).qid(), host(longest));
+        c.expectErrno(Errno.ENAMETOOLONG, new TMessage.Twalk(c.root(), c.newFid(), TestClient.names("n".repeat(256))));
+    }
 }

@@ -2,7 +2,9 @@ package io.hvl9p.server.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,8 +50,15 @@ final class Host {
     /** Runs a command; its standard output without the trailing newline; fails unless it exits 0. */
     static String sh(String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            String out;
+            // Closed here, not by the JDK's reaper later: the leak check counts pipes too.
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
             assertThat(p.waitFor()).as("%s: %s", String.join(" ", cmd), out).isZero();
             return out.strip();
         } catch (IOException e) {

@@ -132,6 +132,12 @@ class ReaddirContractTest extends ContractTest {
         // Cookie 0 starts over, on a second fid too.
         assertThat(names(c.readdirAll(f, 8192))).isEqualTo(names(first));
         assertThat(names(c.readdirAll(c.open("", OpenFlags.RDONLY), 100))).isEqualTo(names(first));
+        // A cookie outlives the fid it came from (the client reopens and resumes).
+        Fid reopened = c.open("", OpenFlags.RDONLY);
+        c.clunk(f);
+        List<Dirent> resumed = c.readdir(reopened, first.get(149).offset(), 8192);
+        assertThat(names(resumed)).isEqualTo(names(first.subList(150, 150 + resumed.size())));
+        f = reopened;
         // The end stays the end.
         assertThat(c.readdir(f, first.getLast().offset(), 8192)).isEmpty();
         assertThat(c.readdir(f, first.getLast().offset(), 8192)).isEmpty();

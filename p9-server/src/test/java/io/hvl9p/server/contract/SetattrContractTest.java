@@ -169,4 +169,22 @@ class SetattrContractTest extends ContractTest {
         }
         assertThat(Host.time(file, "ctime")).isAfterOrEqualTo(Host.time(file, "lastModifiedTime"));
     }
+
+    /** A symlink's own attributes change, never its target's (lchown; chmod and utimes of a link are refused). */
+    @Test
+    void aSymlinkIsNeverFollowed() throws IOException {
+        Files.createSymbolicLink(host("link"), Path.of("f"));
+        Fid link = c.walk("link");
+        int targetMode = Host.mode(file);
+        setattr(link, UID | GID, 0, 1234, 5678, 0, Instant.EPOCH, Instant.EPOCH);
+        assertThat(Host.attrs(host("link"))).containsEntry("uid", 1234).containsEntry("gid", 5678);
+        assertThat(Host.attrs(file)).containsEntry("uid", 0).containsEntry("gid", 0);
+        c.errno(new TMessage.Tsetattr(link, MODE, 0777, 0, 0, 0, 0, 0, 0, 0));
+        c.errno(new TMessage.Tsetattr(link, SIZE, 0, 0, 0, 1, 0, 0, 0, 0));
+        Instant mtime = Host.time(file, "lastModifiedTime");
+        c.errno(new TMessage.Tsetattr(link, MTIME | MTIME_SET, 0, 0, 0, 0, 0, 0, 1, 0));
+        assertThat(Host.mode(file)).isEqualTo(targetMode);
+        assertThat(Files.readString(file)).isEqualTo("hello");
+        assertThat(Host.time(file, "lastModifiedTime")).isEqualTo(mtime);
+    }
 }

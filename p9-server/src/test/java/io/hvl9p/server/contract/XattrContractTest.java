@@ -276,4 +276,16 @@ class XattrContractTest extends ContractTest {
         c.expectErrno(Errno.EINVAL, new TMessage.Txattrwalk(f, other, P9String.EMPTY));
         assertThat(c.getattr(other).qid()).isEqualTo(c.getattr(f).qid());
     }
+
+    /** A symlink's extended attributes are its own (user.* cannot exist on one), never its target's. */
+    @Test
+    void aSymlinksXattrsAreNotItsTargets() throws IOException {
+        hostSet(file, "target", TestClient.utf8("of the target"));
+        Files.createSymbolicLink(host("link"), Path.of("f"));
+        Fid link = c.walk("link");
+        c.expectErrno(Errno.ENODATA, new TMessage.Txattrwalk(link, c.newFid(), P9String.of("user.target")));
+        assertThat(nulSeparated(serverGet(c, link, "", 100))).doesNotContain("user.target");
+        assertThat(serverSet(c, link, "user.set", TestClient.utf8("v"), 0)).isNotZero();
+        assertThat(hostGet(file, "set")).isNull();
+    }
 }

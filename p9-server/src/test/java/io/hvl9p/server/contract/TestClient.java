@@ -129,12 +129,6 @@ final class TestClient implements AutoCloseable {
         root = null;
     }
 
-    Set<Fid> live() {
-        synchronized (live) {
-            return Set.copyOf(live);
-        }
-    }
-
     // ------------------------------------------------------------------ walk and open
 
     static List<P9Name> names(String... names) {

@@ -1,6 +1,7 @@
 package io.hvl9p.server;
 
 import io.hvl9p.server.session.Session;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -81,6 +82,11 @@ public final class Server implements AutoCloseable {
     /** The connections open now. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** A snapshot of the connections open now (for leak checks and diagnostics). */
+    public List<Connection> connections() {
+        return List.copyOf(connections);
     }
 
     /** Closes every connection (releasing their fids), stops the workers and closes the backends. */

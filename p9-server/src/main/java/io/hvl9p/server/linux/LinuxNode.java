@@ -57,8 +57,9 @@ final class LinuxNode implements Node {
     final long ino;
     private final Qid qid;
     final Identity who;
-    private final LinuxNode parent; // null for the root and for nodes whose parent is unknown
-    private final byte[] name;
+    // Where the file was walked from (null for the root and when unknown); Trename moves it.
+    private LinuxNode parent; // guarded by this
+    private byte[] name; // guarded by this
     private final AtomicInteger refs = new AtomicInteger(1);
 
     LinuxNode(LinuxBackend backend, int fd, Statx st, Identity who, LinuxNode parent, byte[] name) {
@@ -140,8 +141,13 @@ final class LinuxNode implements Node {
         int left = refs.decrementAndGet();
         if (left == 0) {
             Sys.close(fd);
-            if (parent != null) {
-                parent.close();
+            LinuxNode p;
+            synchronized (this) {
+                p = parent;
+                parent = null;
+            }
+            if (p != null) {
+                p.close();
             }
         } else if (left < 0) {
             throw new IllegalStateException("node closed twice");
@@ -297,7 +303,9 @@ final class LinuxNode implements Node {
                 s.bavail(),
                 s.files(),
                 s.ffree(),
-                s.fsid(),
+                // The wire has f_fsid's first word in the low half (QEMU, diod, the Linux client's
+                // u64_to_fsid); StatFs has it in the high half, as stat -f prints it.
+                Long.rotateLeft(s.fsid(), 32),
                 (int) s.namelen());
     }
 
@@ -511,41 +519,74 @@ final class LinuxNode implements Node {
 
     @Override
     public void rename(Node newDir, P9Name newName) {
-        LinuxNode p = stillNamed();
-        if (newName.isDotOrDotDot()) {
-            throw new BackendException(Errno.EISDIR, "rename to . or ..");
+        Named at = stillNamed();
+        try {
+            if (newName.isDotOrDotDot()) {
+                throw new BackendException(Errno.EISDIR, "rename to . or ..");
+            }
+            LinuxNode to = (LinuxNode) newDir;
+            to.checkDir();
+            checkWritable();
+            ThreadCreds.enter(who);
+            at.dir().checkBeneath();
+            to.checkBeneath();
+            Sys.renameat2(at.dir().fd, at.name(), to.fd, newName.bytes(), 0);
+            // The file is now there: a later Trename or Tremove of this fid starts from it.
+            LinuxNode old;
+            synchronized (this) {
+                old = parent;
+                parent = to.retain();
+                name = newName.bytes();
+            }
+            old.close();
+        } finally {
+            at.dir().close();
         }
-        LinuxNode to = (LinuxNode) newDir;
-        to.checkDir();
-        checkWritable();
-        ThreadCreds.enter(who);
-        p.checkBeneath();
-        to.checkBeneath();
-        Sys.renameat2(p.fd, name, to.fd, newName.bytes(), 0);
     }
 
     @Override
     public void remove() {
-        LinuxNode p = stillNamed();
-        checkWritable();
-        ThreadCreds.enter(who);
-        p.checkBeneath();
-        Sys.unlinkat(p.fd, name, type == S_IFDIR ? LinuxConstants.AT_REMOVEDIR : 0);
+        Named at = stillNamed();
+        try {
+            checkWritable();
+            ThreadCreds.enter(who);
+            at.dir().checkBeneath();
+            Sys.unlinkat(at.dir().fd, at.name(), type == S_IFDIR ? LinuxConstants.AT_REMOVEDIR : 0);
+        } finally {
+            at.dir().close();
+        }
     }
 
-    /** The parent, after checking that this node's recorded name in it still names this file. */
-    private LinuxNode stillNamed() {
+    /** A directory (a reference the caller closes) and the name this file has in it. */
+    private record Named(LinuxNode dir, byte[] name) {}
+
+    /** Where this file is, after checking that its recorded name still names it. */
+    private Named stillNamed() {
         if (isRoot()) {
             throw new BackendException(Errno.EBUSY, "the export root");
         }
-        if (parent == null || name == null) {
+        LinuxNode p;
+        byte[] n;
+        synchronized (this) {
+            p = parent == null ? null : parent.retain();
+            n = name;
+        }
+        if (p == null || n == null) {
+            if (p != null) {
+                p.close();
+            }
             throw new BackendException(Errno.EOPNOTSUPP, "name unknown for this fid; use Tunlinkat/Trenameat");
         }
-        Statx now = Sys.statx(parent.fd, name, AT_SYMLINK_NOFOLLOW, LinuxConstants.STATX_INO);
-        if (now.dev() != dev || now.ino() != ino) {
-            throw new BackendException(Errno.ENOENT, "the file was renamed since it was walked");
+        try {
+            Statx now = Sys.statx(p.fd, n, AT_SYMLINK_NOFOLLOW, LinuxConstants.STATX_INO);
+            if (now.dev() != dev || now.ino() != ino) {
+                throw new BackendException(Errno.ENOENT, "the file was renamed since it was walked");
+            }
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
         }
-        return parent;
+        return new Named(p, n);
     }
 
     // ------------------------------------------------------------------ xattrs

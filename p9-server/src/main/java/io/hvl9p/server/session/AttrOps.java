@@ -42,11 +42,12 @@ final class AttrOps extends Ops {
 
     /**
      * st_blksize is what programs such as cat use as their read size, so it follows the msize
-     * (as QEMU does since 6.2): the largest multiple of 4 KiB that fits in one Tread.
+     * (as QEMU does since 6.2): the largest multiple of 4 KiB that fits in one Tread, or the whole
+     * payload when not even 4 KiB fits (QEMU's get_iounit falls back the same way).
      */
     private long blksize() {
         int io = session.msize() - MiscConstants.IOHDRSZ;
-        return Math.max(4096, (io / 4096) * 4096L);
+        return io >= 4096 ? (io / 4096) * 4096L : io;
     }
 
     RMessage setattr(TMessage.Tsetattr m) {

@@ -83,6 +83,15 @@ final class TestClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ raw calls
 
+    /** Sends without waiting for the reply. */
+    java.util.concurrent.CompletableFuture<io.hvl9p.protocol.Frame<RMessage>> send(TMessage m) {
+        try {
+            return p9.send(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     <R extends RMessage> R call(TMessage m, Class<R> expected) {
         try {
             return p9.call(m, expected);

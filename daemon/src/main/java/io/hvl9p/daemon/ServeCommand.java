@@ -44,8 +44,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--export",
             required = true,
-            paramLabel = "NAME=PATH[,ro]",
-            description = "a directory to serve under NAME; ',ro' makes it read-only (repeatable)")
+            paramLabel = "NAME=PATH[,ro][,dev]",
+            description = {
+                "a directory to serve under NAME (repeatable); ',ro' makes it",
+                "read-only; ',dev' lets clients create device nodes (Tmknod of",
+                "character/block devices; refused by default)"
+            })
     List<String> exports = new ArrayList<>();
 
     @Option(
@@ -69,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
     /** For tests: set to stop a running serve. */
     static volatile CountDownLatch stop;
 
-    record ExportArg(String name, Path path, boolean readOnly) {
+    record ExportArg(String name, Path path, boolean readOnly, boolean deviceNodes) {
         static ExportArg parse(String s) {
             int eq = s.indexOf('=');
             if (eq <= 0 || eq == s.length() - 1) {
@@ -78,17 +82,27 @@ final class ServeCommand implements Callable<Integer> {
             String name = s.substring(0, eq);
             String path = s.substring(eq + 1);
             boolean ro = false;
-            if (path.endsWith(",ro")) {
-                ro = true;
-                path = path.substring(0, path.length() - 3);
-            } else if (path.endsWith(",rw")) {
-                path = path.substring(0, path.length() - 3);
+            boolean dev = false;
+            for (boolean more = true; more; ) {
+                more = false;
+                if (path.endsWith(",ro")) {
+                    ro = true;
+                    path = path.substring(0, path.length() - 3);
+                    more = true;
+                } else if (path.endsWith(",rw")) {
+                    path = path.substring(0, path.length() - 3);
+                    more = true;
+                } else if (path.endsWith(",dev")) {
+                    dev = true;
+                    path = path.substring(0, path.length() - 4);
+                    more = true;
+                }
             }
             Path p = Path.of(path);
             if (!Files.isDirectory(p)) {
                 throw new IllegalArgumentException("--export " + name + ": " + path + " is not a directory");
             }
-            return new ExportArg(name, p, ro);
+            return new ExportArg(name, p, ro, dev);
         }
     }
 
@@ -125,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
         List<LinuxBackend> opened = new ArrayList<>();
         try {
             for (ExportArg a : parsed.values()) {
-                LinuxBackend be = LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), false));
+                LinuxBackend be = LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), a.deviceNodes()));
                 opened.add(be);
                 b.export(a.name(), be);
             }

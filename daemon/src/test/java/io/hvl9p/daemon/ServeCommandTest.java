@@ -174,6 +174,16 @@ class ServeCommandTest {
     }
 
     @Test
+    void exportFlagsAreParsedInAnyOrder() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("flags"));
+        assertThat(ServeCommand.ExportArg.parse("x=" + d + ",dev,ro"))
+                .isEqualTo(new ServeCommand.ExportArg("x", d, true, true));
+        assertThat(ServeCommand.ExportArg.parse("x=" + d + ",ro"))
+                .isEqualTo(new ServeCommand.ExportArg("x", d, true, false));
+        assertThat(ServeCommand.ExportArg.parse("x=" + d)).isEqualTo(new ServeCommand.ExportArg("x", d, false, false));
+    }
+
+    @Test
     void exportNameGivenTwiceExitsWithStatus2() throws IOException {
         String e = export();
         Result r = run("--listen", "tcp:127.0.0.1:0", "--export", e, "--export", e + ",ro");

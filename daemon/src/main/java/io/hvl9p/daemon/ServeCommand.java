@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "threads that run requests (default: 4 per core, at least 8)")
     Integer workers;
 
+    @Option(
+            names = "--no-inline",
+            description = "always hand requests to a worker (no idle fast path; for measurements)")
+    boolean noInline;
+
     @Option(names = "--trace", description = "log every decoded message, one line each, to standard error")
     boolean trace;
 
@@ -129,6 +134,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig.Builder b = ServerConfig.builder();
         try {
             b.maxMsize(maxMsize);
+            b.inlineWhenIdle(!noInline);
             if (workers != null) {
                 b.workers(workers);
             }

@@ -595,17 +595,28 @@ final class LinuxNode implements Node {
     public byte[] listxattr() {
         ThreadCreds.enter(who);
         byte[] proc = Sys.procFdPath(fd);
+        byte[] out = sized(b -> Sys.listxattr(proc, b));
+        return who.uid() == 0 ? out : withoutTrusted(out);
+    }
+
+    /** The size-then-fetch loop of listxattr(2)/getxattr(2); retried when the value grew in between (ERANGE). */
+    @FunctionalInterface
+    private interface SizedCall {
+        int call(ByteBuffer into);
+    }
+
+    private static byte[] sized(SizedCall c) {
         for (int attempt = 0; ; attempt++) {
-            int size = Sys.listxattr(proc, null);
+            int size = c.call(null);
             if (size == 0) {
                 return EMPTY;
             }
             ByteBuffer b = ByteBuffer.allocate(size);
             try {
-                int n = Sys.listxattr(proc, b);
+                int n = c.call(b);
                 byte[] out = new byte[n];
                 b.flip().get(out);
-                return who.uid() == 0 ? out : withoutTrusted(out);
+                return out;
             } catch (SysException e) {
                 if (e.errno() != Errno.ERANGE || attempt > 3) {
                     throw e;
@@ -649,23 +660,7 @@ final class LinuxNode implements Node {
         }
         ThreadCreds.enter(who);
         byte[] proc = Sys.procFdPath(fd);
-        for (int attempt = 0; ; attempt++) {
-            int size = Sys.getxattr(proc, attr.bytes(), null);
-            if (size == 0) {
-                return EMPTY;
-            }
-            ByteBuffer b = ByteBuffer.allocate(size);
-            try {
-                int n = Sys.getxattr(proc, attr.bytes(), b);
-                byte[] out = new byte[n];
-                b.flip().get(out);
-                return out;
-            } catch (SysException e) {
-                if (e.errno() != Errno.ERANGE || attempt > 3) {
-                    throw e;
-                }
-            }
-        }
+        return sized(b -> Sys.getxattr(proc, a, b));
     }
 
     @Override

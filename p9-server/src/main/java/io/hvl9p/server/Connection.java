@@ -49,6 +49,9 @@ public final class Connection implements AutoCloseable {
     private final AtomicLong readerState = new AtomicLong();
     private volatile long inlineSince;
     private final int windowSize;
+    /** The cost of the frame being received (set and read by the receiving thread only). */
+    private int nextCost = 1;
+
     private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Object replyOrder = new Object();
     private volatile boolean closed;
@@ -107,6 +110,7 @@ public final class Connection implements AutoCloseable {
         if (trace != null) {
             trace.accept(peer + " > " + TraceFormat.format(f.tag(), f.message()));
         }
+        nextCost = cost(frame.limit());
         switch (f.message()) {
             case TMessage.Tversion v -> version(f.tag(), v);
             case TMessage.Tflush fl -> flush(f.tag(), fl.oldtag());
@@ -174,32 +178,42 @@ public final class Connection implements AutoCloseable {
             workers.execute(job);
         } catch (RejectedExecutionException e) {
             inFlight.remove(f.tag(), job);
-            window.release();
+            window.release(job.cost);
             send(f.tag(), new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO));
         }
     }
 
-    /** Takes a window permit and enters the request in the in-flight table; null if it must not run. */
+    /**
+     * What a request costs in window permits: one, plus one per started 64 KiB of frame, so that
+     * the window bounds the bytes a connection holds (a flood of 1 MiB Twrites is held to 16 at a
+     * time) as well as the number of requests.
+     */
+    private int cost(int frameBytes) {
+        return Math.min(windowSize, 1 + frameBytes / 65536);
+    }
+
+    /** Takes window permits and enters the request in the in-flight table; null if it must not run. */
     private InFlight register(Frame<TMessage> f) {
+        int cost = nextCost;
         try {
-            window.acquire();
+            window.acquire(cost);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
-        InFlight job = new InFlight(f);
+        InFlight job = new InFlight(f, cost);
         InFlight previous;
         synchronized (closeLock) {
             if (closed) {
                 // close() ran while this frame was on its way in: the session is (being) reset
                 // and nothing may run against it any more.
-                window.release();
+                window.release(cost);
                 return null;
             }
             previous = inFlight.putIfAbsent(f.tag(), job);
         }
         if (previous != null) {
-            window.release();
+            window.release(cost);
             // A tag still in use: the client broke the protocol; answering with that tag would
             // be ambiguous, so the request is dropped and logged.
             LOG.log(Level.WARNING, "{0}: tag {1} reused while in flight; request dropped", peer, f.tag());
@@ -295,8 +309,11 @@ public final class Connection implements AutoCloseable {
         /** Set by Tflush, Tversion or close; a waiting handler gives up (never a thread interrupt: NIO channels close on one). */
         private final AtomicBoolean cancel = new AtomicBoolean();
 
-        InFlight(Frame<TMessage> frame) {
+        final int cost;
+
+        InFlight(Frame<TMessage> frame, int cost) {
             this.frame = frame;
+            this.cost = cost;
         }
 
         /**
@@ -328,7 +345,7 @@ public final class Connection implements AutoCloseable {
         private void cancel() {
             state = State.CANCELLED;
             if (inFlight.remove(frame.tag(), this)) {
-                window.release();
+                window.release(cost);
             }
         }
 
@@ -384,7 +401,7 @@ public final class Connection implements AutoCloseable {
                     send(t, new RMessage.Rflush());
                 }
             }
-            window.release();
+            window.release(cost);
         }
     }
 }

@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * @param users how Tattach's user becomes the identity requests act as
  * @param maxMsize the largest msize offered (the client's is taken when smaller)
  * @param workers platform threads that run requests (not virtual: identity switching is per OS thread)
- * @param maxInFlight requests one connection may have outstanding before its reader waits
+ * @param maxInFlight the window of one connection: a request takes one permit plus one per 64 KiB
+ *     of its frame, and the reader waits while the window is used up (bounds both the requests
+ *     and the bytes a client can make the server hold)
  * @param trace where decoded messages go as one-line text, or null for none
  * @param lockWait how long a blocking Tlock is retried by the server before it answers BLOCKED
  * @param lockWaiters the permits for such waits, shared by all sessions (half the workers)

@@ -510,6 +510,30 @@ class ConnectionTest {
         }
     }
 
+    /** The window counts bytes too: a 1 MB Twrite takes 16 permits, so a flood of them cannot pile up. */
+    @Test
+    void aLargeFrameTakesAPermitPer64KiB() throws Exception {
+        try (Harness h = new Harness(b -> b.maxInFlight(20).workers(8))) {
+            h.attach(0);
+            h.walk(0, 1, "slow");
+            FakeBackend.Gate gate = h.backend.gate("slow", 5);
+            int base = h.sink.size();
+            for (int i = 0; i < 5; i++) {
+                h.send(10 + i, getattr(1)); // 5 permits
+            }
+            gate.awaitEntered();
+            // 1 + 1_000_000 / 65536 = 16 permits: 21 > 20, so the reader waits for a getattr
+            Thread big = h.spawn(
+                    "big",
+                    () -> h.send(20, new TMessage.Twrite(Fid.of(1), 0, java.nio.ByteBuffer.allocate(1_000_000))));
+            Poll.untilState(big, Thread.State.WAITING);
+            gate.release();
+            Poll.join(big);
+            List<Frame<RMessage>> r = h.sink.await(base + 6);
+            assertThat(tags(r.subList(base, r.size()))).contains(20);
+        }
+    }
+
     @Test
     void flushAndVersionAreNotHeldByTheWindow() throws Exception {
         try (Harness h = new Harness(b -> b.maxInFlight(1).workers(2))) {

@@ -34,10 +34,6 @@ import io.hvl9p.server.spi.Identity;
 import io.hvl9p.server.spi.Node;
 import io.hvl9p.server.spi.OpenFile;
 import io.hvl9p.server.spi.SetAttr;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -163,13 +159,13 @@ final class LinuxNode implements Node {
      * A directory used as the base of a namespace operation, and a file or directory opened, must
      * still lie beneath the export root.
      */
-    private void checkBeneath() {
+    void checkBeneath() {
         if (!isRoot() && !backend.beneath(fd)) {
             throw new BackendException(Errno.ENOENT, "no longer inside the export");
         }
     }
 
-    private void checkWritable() {
+    void checkWritable() {
         if (backend.options.readOnly()) {
             throw new BackendException(Errno.EROFS, "read-only export");
         }
@@ -589,101 +585,25 @@ final class LinuxNode implements Node {
         return new Named(p, n);
     }
 
-    // ------------------------------------------------------------------ xattrs
+    // ------------------------------------------------------------------ xattrs (LinuxXattrs)
 
     @Override
     public byte[] listxattr() {
-        ThreadCreds.enter(who);
-        byte[] proc = Sys.procFdPath(fd);
-        byte[] out = sized(b -> Sys.listxattr(proc, b));
-        return who.uid() == 0 ? out : withoutTrusted(out);
-    }
-
-    /** The size-then-fetch loop of listxattr(2)/getxattr(2); retried when the value grew in between (ERANGE). */
-    @FunctionalInterface
-    private interface SizedCall {
-        int call(ByteBuffer into);
-    }
-
-    private static byte[] sized(SizedCall c) {
-        for (int attempt = 0; ; attempt++) {
-            int size = c.call(null);
-            if (size == 0) {
-                return EMPTY;
-            }
-            ByteBuffer b = ByteBuffer.allocate(size);
-            try {
-                int n = c.call(b);
-                byte[] out = new byte[n];
-                b.flip().get(out);
-                return out;
-            } catch (SysException e) {
-                if (e.errno() != Errno.ERANGE || attempt > 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * trusted.* is guarded by CAP_SYS_ADMIN, which switching the fsuid does not drop: for any user
-     * but root the server hides it as Linux does from an unprivileged process, left out of
-     * listings and ENODATA to read (xattr(7)).
-     */
-    private static final byte[] TRUSTED = "trusted.".getBytes(StandardCharsets.US_ASCII);
-
-    private static boolean isTrusted(byte[] name, int from, int to) {
-        return to - from >= TRUSTED.length
-                && Arrays.equals(name, from, from + TRUSTED.length, TRUSTED, 0, TRUSTED.length);
-    }
-
-    /** A NUL-separated list of names without the trusted.* ones. */
-    private static byte[] withoutTrusted(byte[] list) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream(list.length);
-        int start = 0;
-        for (int i = 0; i < list.length; i++) {
-            if (list[i] == 0) {
-                if (!isTrusted(list, start, i)) {
-                    kept.write(list, start, i + 1 - start);
-                }
-                start = i + 1;
-            }
-        }
-        return kept.toByteArray();
+        return LinuxXattrs.list(this);
     }
 
     @Override
     public byte[] getxattr(P9String attr) {
-        byte[] a = attr.bytes();
-        if (who.uid() != 0 && isTrusted(a, 0, a.length)) {
-            throw new BackendException(Errno.ENODATA, "trusted.* is root's");
-        }
-        ThreadCreds.enter(who);
-        byte[] proc = Sys.procFdPath(fd);
-        return sized(b -> Sys.getxattr(proc, a, b));
+        return LinuxXattrs.get(this, attr);
     }
 
     @Override
     public void setxattr(P9String attr, byte[] value, int flags) {
         checkWritable();
-        String n = attr.asString();
-        // fsuid switching drops the file capabilities but not CAP_SYS_ADMIN, so the kernel would
-        // let any user write trusted.* names: only root may touch namespaces other than user.
-        // and POSIX ACLs.
-        if (who.uid() != 0
-                && !n.startsWith("user.")
-                && !n.equals("system.posix_acl_access")
-                && !n.equals("system.posix_acl_default")) {
-            throw new BackendException(Errno.EPERM, "xattr namespace of " + attr);
-        }
+        LinuxXattrs.checkNamespace(who, attr);
         ThreadCreds.enter(who);
         checkBeneath();
-        byte[] proc = Sys.procFdPath(fd);
-        if (value == null) {
-            Sys.removexattr(proc, attr.bytes());
-        } else {
-            Sys.setxattr(proc, attr.bytes(), ByteBuffer.wrap(value), flags);
-        }
+        LinuxXattrs.set(this, attr, value, flags);
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class SocketListener implements AutoCloseable {
     private final Thread acceptor;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger unixPeers = new java.util.concurrent.atomic.AtomicInteger();
 
     private SocketListener(Server server, ListenAddress address, ServerSocketChannel channel) {
         this.server = server;
@@ -255,7 +256,9 @@ public final class SocketListener implements AutoCloseable {
         } catch (IOException ignored) {
             // fall through
         }
-        return address.toString();
+        // Unix-domain peers have no address of their own: number them, so that the log and
+        // --trace lines of two clients on one socket can be told apart.
+        return address + "#" + unixPeers.incrementAndGet();
     }
 
     private static void closeQuietly(SocketChannel c) {

@@ -122,6 +122,30 @@ class SocketListenerTest {
                 () -> "connections " + server.connectionCount() + ", nodes/files open " + backend.leaks());
     }
 
+    @Test
+    void twoUnixClientsHaveTheirOwnNamesInTheTrace() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Server traced = Server.start(ServerConfig.builder()
+                        .export("fake", backend)
+                        .users((u, n) -> Identity.ROOT)
+                        .trace(lines::add)
+                        .build());
+                SocketListener l = SocketListener.start(traced, SocketListener.parse("unix:" + dir.resolve("t.sock")));
+                P9Client one = P9Client.connect(
+                        SocketFrameChannel.connect(l.address().socketAddress()), 8192, CLIENT_TIMEOUT);
+                P9Client two = P9Client.connect(
+                        SocketFrameChannel.connect(l.address().socketAddress()), 8192, CLIENT_TIMEOUT)) {
+            attach(one);
+            attach(two);
+            List<String> peers = lines.stream()
+                    .filter(x -> x.contains("> Tattach"))
+                    .map(x -> x.substring(0, x.indexOf(' ')))
+                    .distinct()
+                    .toList();
+            assertThat(peers).hasSize(2).allMatch(p -> p.startsWith("unix:"));
+        }
+    }
+
     /**
      * On an idle connection a getattr runs inline on the reader thread; if it is stuck there, the
      * watchdog hands reading to a new thread, so a second request on the same connection is

@@ -1,4 +1,6 @@
 /** hvl9p module io.hvl9p.transport (see ../shared/docs/architecture.md, section 2). */
 module io.hvl9p.transport {
     exports io.hvl9p.transport;
+    exports io.hvl9p.transport.memory;
+    exports io.hvl9p.transport.virtq;
 }

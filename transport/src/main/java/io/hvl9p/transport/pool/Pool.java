@@ -161,7 +161,8 @@ public final class Pool implements AutoCloseable {
 
     /**
      * Maps {@code [offset, offset + size)} of any file with the same FFM {@code mmap} path as {@link
-     * #uio} (shared, read-write); the file must already be large enough. Closing unmaps, never deletes.
+     * #uio} (shared, read-write); a regular file must already cover {@code offset + size} (checked:
+     * touching a mapped page past the end of a file would be SIGBUS). Closing unmaps, never deletes.
      * {@code offset} must be a multiple of the system page size.
      */
     public static Pool mapFile(Path file, long offset, long size, long physBase) throws IOException {
@@ -171,6 +172,14 @@ public final class Pool implements AutoCloseable {
         if (offset < 0 || offset % page != 0) {
             throw new IllegalArgumentException(
                     "offset must be a non-negative multiple of the page size " + page + ", got " + offset);
+        }
+        if (Files.isRegularFile(file)) {
+            long length = Files.size(file);
+            if (Long.compareUnsigned(length, offset) < 0 || length - offset < size) {
+                // Touching a page past the end of a mapped file is SIGBUS, which would kill the JVM.
+                throw new IllegalArgumentException("file " + file + " is " + length + " bytes, too short for " + size
+                        + " bytes at offset " + offset + " (extend it first)");
+            }
         }
         return mmapPath(file, offset, size, physBase, 0, "file " + file + " at offset " + offset);
     }

@@ -162,6 +162,19 @@ class PoolTest {
     }
 
     @Test
+    void mapFileRefusesAFileTooShort() throws IOException {
+        Path file = Pool.SHM_DIR.resolve(uniqueName());
+        Files.write(file, new byte[(int) SIZE]);
+        long page = Mmap.pageSize();
+        assertThatThrownBy(() -> Pool.mapFile(file, page, SIZE, BASE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("too short");
+        try (Pool pool = Pool.mapFile(file, 0, SIZE, BASE)) {
+            assertThat(pool.memory().readU64(BASE + SIZE - 8)).isZero();
+        }
+    }
+
+    @Test
     void mapFileRefusesAnUnalignedOffset() {
         assertThatThrownBy(() -> Pool.mapFile(Pool.SHM_DIR.resolve("x"), 100, SIZE, BASE))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -2,5 +2,6 @@
 module io.hvl9p.transport {
     exports io.hvl9p.transport;
     exports io.hvl9p.transport.memory;
+    exports io.hvl9p.transport.pool;
     exports io.hvl9p.transport.virtq;
 }

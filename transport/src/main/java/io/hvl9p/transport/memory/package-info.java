@@ -3,8 +3,9 @@
  * little-endian plain and acquire/release accessors (hvl-transport.md sections 1 and 4.1).
  *
  * <p>Implemented: {@link io.hvl9p.transport.memory.GuestMemory} over any native
- * {@link java.lang.foreign.MemorySegment}. Not implemented yet (rest of issue 4): mapping pools from
- * {@code /dev/shm} files and UIO devices, the pool layouts and the FDT writer.
+ * {@link java.lang.foreign.MemorySegment}; mapping pools from {@code /dev/shm} files and UIO devices is
+ * {@link io.hvl9p.transport.pool}. Not implemented yet (rest of issue 4): the pool layouts and the FDT
+ * writer.
  *
  * <p>Invariant: no method ever touches memory outside the pool; every out-of-range address is a
  * {@link io.hvl9p.transport.memory.GuestMemoryException}.

@@ -1,8 +1,11 @@
 /**
  * The hypervisor-less virtio-mmio shared-memory transport; no 9P knowledge (issue 4).
  *
- * <p>Implemented so far: guest memory ({@code io.hvl9p.transport.memory}) and split virtqueues
- * ({@code io.hvl9p.transport.virtq}). Not implemented yet: pools in {@code /dev/shm} and UIO, the
- * layouts and FDT writer, the register protocol, doorbells and the devices.
+ * <p>Implemented so far: guest memory ({@code io.hvl9p.transport.memory}), split virtqueues
+ * ({@code io.hvl9p.transport.virtq}), pools in {@code /dev/shm} and UIO ({@code
+ * io.hvl9p.transport.pool}; UIO untested without a device), the {@code dtb} and {@code packed}
+ * layouts ({@code io.hvl9p.transport.layout}) and the FDT writer ({@code io.hvl9p.transport.fdt}).
+ * Not implemented yet: the register protocol, doorbells, the driver-side simulator and the
+ * devices.
  */
 package io.hvl9p.transport;

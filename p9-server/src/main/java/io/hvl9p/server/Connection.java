@@ -1,6 +1,7 @@
 package io.hvl9p.server;
 
 import io.hvl9p.protocol.EncodedFrame;
+import io.hvl9p.protocol.Errno;
 import io.hvl9p.protocol.Frame;
 import io.hvl9p.protocol.MalformedMessageException;
 import io.hvl9p.protocol.MessageDecoder;
@@ -49,8 +50,6 @@ public final class Connection implements AutoCloseable {
     private final AtomicLong readerState = new AtomicLong();
     private volatile long inlineSince;
     private final int windowSize;
-    /** The cost of the frame being received (set and read by the receiving thread only). */
-    private int nextCost = 1;
 
     private final ConcurrentHashMap<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final Object replyOrder = new Object();
@@ -68,8 +67,7 @@ public final class Connection implements AutoCloseable {
         this.trace = server.config().trace();
         this.windowSize = server.config().maxInFlight();
         this.window = new Semaphore(windowSize);
-        this.inlineWhenIdle =
-                server.config().inlineWhenIdle() && !Thread.currentThread().isVirtual();
+        this.inlineWhenIdle = server.config().inlineWhenIdle();
     }
 
     /** The largest frame the transport should accept now: the negotiated msize (the server's maximum before Tversion). */
@@ -110,7 +108,7 @@ public final class Connection implements AutoCloseable {
         if (trace != null) {
             trace.accept(peer + " > " + TraceFormat.format(f.tag(), f.message()));
         }
-        nextCost = cost(frame.limit());
+        int cost = cost(frame.limit());
         switch (f.message()) {
             case TMessage.Tversion v -> version(f.tag(), v);
             case TMessage.Tflush fl -> flush(f.tag(), fl.oldtag());
@@ -120,9 +118,9 @@ public final class Connection implements AutoCloseable {
                         && inFlight.isEmpty()
                         && Inline.allowed(f.message())
                         && !Thread.currentThread().isVirtual()) {
-                    return runInline(f);
+                    return runInline(f, cost);
                 }
-                submit(f);
+                submit(f, cost);
             }
         }
         return true;
@@ -146,17 +144,19 @@ public final class Connection implements AutoCloseable {
     /** How long a request may run inline before another thread takes over reading. */
     public static final Duration INLINE_STALL = Duration.ofMillis(2);
 
+    private static final long INLINE_STALL_NANOS = INLINE_STALL.toNanos();
+
     /** Called by the server's watchdog: hands the reader role over if an inline request is stuck. */
     void checkStall(long now) {
         long s = readerState.get();
-        if ((s & 1) != 0 && now - inlineSince > INLINE_STALL.toNanos() && readerState.compareAndSet(s, s + 1)) {
+        if ((s & 1) != 0 && now - inlineSince > INLINE_STALL_NANOS && readerState.compareAndSet(s, s + 1)) {
             LOG.log(Level.DEBUG, "{0}: inline request slow; another thread reads on", peer);
             readerRescue.run();
         }
     }
 
-    private boolean runInline(Frame<TMessage> f) {
-        InFlight job = register(f);
+    private boolean runInline(Frame<TMessage> f, int cost) {
+        InFlight job = register(f, cost);
         if (job == null) {
             return true;
         }
@@ -169,8 +169,8 @@ public final class Connection implements AutoCloseable {
         return readerState.compareAndSet(gen | 1, gen);
     }
 
-    private void submit(Frame<TMessage> f) {
-        InFlight job = register(f);
+    private void submit(Frame<TMessage> f, int cost) {
+        InFlight job = register(f, cost);
         if (job == null) {
             return;
         }
@@ -179,7 +179,7 @@ public final class Connection implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             inFlight.remove(f.tag(), job);
             window.release(job.cost);
-            send(f.tag(), new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO));
+            send(f.tag(), new RMessage.Rlerror(Errno.EIO));
         }
     }
 
@@ -193,8 +193,7 @@ public final class Connection implements AutoCloseable {
     }
 
     /** Takes window permits and enters the request in the in-flight table; null if it must not run. */
-    private InFlight register(Frame<TMessage> f) {
-        int cost = nextCost;
+    private InFlight register(Frame<TMessage> f, int cost) {
         try {
             window.acquire(cost);
         } catch (InterruptedException e) {
@@ -375,7 +374,7 @@ public final class Connection implements AutoCloseable {
             } catch (Throwable t) {
                 // Session.handle turns every exception into Rlerror; reaching here is a bug.
                 LOG.log(Level.ERROR, peer + ": request " + frame + " failed", t);
-                reply = new RMessage.Rlerror(io.hvl9p.protocol.Errno.EIO);
+                reply = new RMessage.Rlerror(Errno.EIO);
             }
             List<Integer> waiting;
             boolean suppress;

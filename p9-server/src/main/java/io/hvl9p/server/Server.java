@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The 9P2000.L server: its configuration, the worker threads that run requests and the live
@@ -46,7 +47,7 @@ public final class Server implements AutoCloseable {
     /** Every millisecond: hands a connection's reading to a new thread if an inline request is stuck. */
     private void watch() {
         while (!closed) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            LockSupport.parkNanos(1_000_000L);
             long now = System.nanoTime();
             for (Connection c : connections) {
                 c.checkStall(now);
@@ -60,9 +61,9 @@ public final class Server implements AutoCloseable {
 
     /**
      * A new connection (one 9P session) for a peer; {@code peer} names it in logs and traces.
-     * The thread that calls this is taken to be the one that will call {@link
-     * Connection#receive}: if it is a platform thread, metadata requests on an idle connection
-     * run inline on it ({@link ServerConfig#inlineWhenIdle}).
+     * Metadata requests on an idle connection run inline on the thread that calls {@link
+     * Connection#receive} when the transport has given a {@link Connection#readerRescue} and
+     * that thread is a platform thread ({@link ServerConfig#inlineWhenIdle}).
      *
      * @throws IllegalStateException if the server is closed
      */
@@ -98,6 +99,9 @@ public final class Server implements AutoCloseable {
         }
         workers.shutdown();
         try {
+            if (watchdog != null) {
+                watchdog.join(1000); // it sees closed within its 1 ms tick
+            }
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
                 workers.shutdownNow();
             }

@@ -1,6 +1,7 @@
 package io.hvl9p.server.linux;
 
 import io.hvl9p.protocol.Errno;
+import io.hvl9p.protocol.Qid;
 import io.hvl9p.server.linux.sys.HostFlags;
 import io.hvl9p.server.linux.sys.LinuxConstants;
 import io.hvl9p.server.linux.sys.Statx;
@@ -107,8 +108,9 @@ public final class LinuxBackend implements Backend {
         return root + (options.readOnly() ? " (read-only)" : "");
     }
 
-    boolean isRoot(Statx st) {
-        return st.dev() == rootDev && st.ino() == rootIno;
+    /** The qid of a file of this export: version 0 (as diod), path from (device, inode) through the QidMap. */
+    Qid qid(int qidType, long dev, long ino) {
+        return new Qid(qidType, 0, qids.path(dev, ino));
     }
 
     /**

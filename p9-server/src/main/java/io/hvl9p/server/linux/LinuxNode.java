@@ -63,7 +63,7 @@ final class LinuxNode implements Node {
         this.type = st.mode() & S_IFMT;
         this.dev = st.dev();
         this.ino = st.ino();
-        this.qid = new Qid(qidType(type), 0, backend.qids.path(dev, ino));
+        this.qid = backend.qid(qidType(type), dev, ino);
         this.who = who;
         this.parent = parent;
         this.name = name;
@@ -94,9 +94,7 @@ final class LinuxNode implements Node {
 
     @Override
     public Node walk(P9Name n) {
-        if (type != S_IFDIR) {
-            throw new BackendException(Errno.ENOTDIR, "walk from a non-directory");
-        }
+        checkDir();
         if (n.isDot()) {
             return retain();
         }
@@ -183,14 +181,25 @@ final class LinuxNode implements Node {
         }
     }
 
-    /** The group a new file gets: the one asked for if the identity may use it, else its own. */
-    private int newGid(int gid) {
-        return who.mayUseGroup(gid) ? gid : who.gid();
+    /** The checks every create-type operation starts with: a directory, a new name, writable. */
+    private void checkCanCreate(P9Name n) {
+        checkDir();
+        checkNewName(n);
+        checkWritable();
+    }
+
+    /**
+     * Acts as the identity, with the group a new file gets: the one asked for if the identity may
+     * use it, else its own; then checks that this directory is still inside the export.
+     */
+    private void enterToCreate(int gid) {
+        ThreadCreds.enter(who, who.mayUseGroup(gid) ? gid : who.gid());
+        checkBeneath();
     }
 
     private Qid qidOf(byte[] childName) {
         Statx st = Sys.statx(fd, childName, AT_SYMLINK_NOFOLLOW, STATX_WANTED);
-        return new Qid(qidType(st.mode() & S_IFMT), 0, backend.qids.path(st.dev(), st.ino()));
+        return backend.qid(qidType(st.mode() & S_IFMT), st.dev(), st.ino());
     }
 
     // ------------------------------------------------------------------ attributes
@@ -262,10 +271,7 @@ final class LinuxNode implements Node {
 
     @Override
     public OpenFile open(int flags) {
-        int acc = OpenFlags.accessMode(flags);
-        if (acc == OpenFlags.NOACCESS) {
-            throw new BackendException(Errno.EINVAL, "open mode 3");
-        }
+        int acc = checkAccessMode(flags);
         switch (type) {
             case S_IFDIR -> {
                 if (acc != OpenFlags.RDONLY) {
@@ -290,6 +296,15 @@ final class LinuxNode implements Node {
         int host = hostFlags(flags) | (type == S_IFDIR ? HostFlags.O_DIRECTORY : 0);
         int ofd = Sys.openat(AT_FDCWD, Sys.procFdPath(fd), host, 0);
         return new LinuxOpenFile(this, ofd, type == S_IFDIR);
+    }
+
+    /** The access mode of {@code flags}; EINVAL for mode 3 (NOACCESS), which Linux's open(2) has no use for here. */
+    private static int checkAccessMode(int flags) {
+        int acc = OpenFlags.accessMode(flags);
+        if (acc == OpenFlags.NOACCESS) {
+            throw new BackendException(Errno.EINVAL, "open mode 3");
+        }
+        return acc;
     }
 
     /** Decodes the protocol's flags (x86 octal values) into this host's; drops what a server must not pass on. */
@@ -318,14 +333,9 @@ final class LinuxNode implements Node {
 
     @Override
     public Created create(P9Name n, int flags, int mode, int gid) {
-        checkDir();
-        checkNewName(n);
-        checkWritable();
-        if (OpenFlags.accessMode(flags) == OpenFlags.NOACCESS) {
-            throw new BackendException(Errno.EINVAL, "open mode 3");
-        }
-        ThreadCreds.enter(who, newGid(gid));
-        checkBeneath();
+        checkCanCreate(n);
+        checkAccessMode(flags);
+        enterToCreate(gid);
         int host = hostFlags(flags) | HostFlags.O_NOFOLLOW;
         int ofd;
         try {
@@ -363,25 +373,19 @@ final class LinuxNode implements Node {
 
     @Override
     public Qid mkdir(P9Name n, int mode, int gid) {
-        checkDir();
-        checkNewName(n);
-        checkWritable();
-        ThreadCreds.enter(who, newGid(gid));
-        checkBeneath();
+        checkCanCreate(n);
+        enterToCreate(gid);
         Sys.mkdirat(fd, n.bytes(), mode & 07777);
         return qidOf(n.bytes());
     }
 
     @Override
     public Qid symlink(P9Name n, P9String target, int gid) {
-        checkDir();
-        checkNewName(n);
-        checkWritable();
+        checkCanCreate(n);
         if (target.isEmpty()) {
             throw new BackendException(Errno.ENOENT, "empty symlink target");
         }
-        ThreadCreds.enter(who, newGid(gid));
-        checkBeneath();
+        enterToCreate(gid);
         // The target is stored, never followed by this server: it cannot lead anywhere.
         Sys.symlinkat(target.bytes(), fd, n.bytes());
         return qidOf(n.bytes());
@@ -389,9 +393,7 @@ final class LinuxNode implements Node {
 
     @Override
     public Qid mknod(P9Name n, int mode, int major, int minor, int gid) {
-        checkDir();
-        checkNewName(n);
-        checkWritable();
+        checkCanCreate(n);
         int t = mode & S_IFMT;
         long dev = 0;
         switch (t) {
@@ -405,8 +407,7 @@ final class LinuxNode implements Node {
             }
             default -> throw new BackendException(Errno.EINVAL, "mknod type 0" + Integer.toOctalString(t));
         }
-        ThreadCreds.enter(who, newGid(gid));
-        checkBeneath();
+        enterToCreate(gid);
         Sys.mknodat(fd, n.bytes(), t | (mode & 07777), dev);
         return qidOf(n.bytes());
     }
@@ -415,9 +416,7 @@ final class LinuxNode implements Node {
 
     @Override
     public void link(P9Name n, Node target) {
-        checkDir();
-        checkNewName(n);
-        checkWritable();
+        checkCanCreate(n);
         LinuxNode t = (LinuxNode) target;
         if (t.type == S_IFDIR) {
             throw new BackendException(Errno.EPERM, "hard link to a directory");

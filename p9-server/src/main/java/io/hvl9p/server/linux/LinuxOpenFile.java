@@ -111,11 +111,11 @@ final class LinuxOpenFile implements OpenFile {
         }
         int t =
                 switch (dtype) {
-                    case 4 -> Qid.QTDIR; // DT_DIR
-                    case 10 -> Qid.QTSYMLINK; // DT_LNK
+                    case LinuxConstants.DT_DIR -> Qid.QTDIR;
+                    case LinuxConstants.DT_LNK -> Qid.QTSYMLINK;
                     default -> Qid.QTFILE;
                 };
-        return new Qid(t, 0, node.backend.qids.path(node.dev, ino));
+        return node.backend.qid(t, node.dev, ino);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hvl9p.server.session;
 
 import io.hvl9p.protocol.Errno;
+import io.hvl9p.protocol.Qid;
 import io.hvl9p.protocol.RMessage;
 import io.hvl9p.protocol.TMessage;
 import io.hvl9p.server.spi.Backend;
@@ -33,11 +34,8 @@ final class AttachOps extends Ops {
         }
         Identity who = session.config().users().lookup(a.uname(), a.nUname());
         Node root = b.attach(who);
-        try {
-            session.fids().add(a.fid(), new FidState.PathFid(root, who, name));
-        } catch (BackendException e) {
-            throw e; // add() released the node
-        }
-        return new RMessage.Rattach(root.qid());
+        Qid qid = root.qid(); // read before the fid owns the node (a concurrent clunk may close it)
+        session.fids().add(a.fid(), new FidState.PathFid(root, who, name)); // releases it on failure
+        return new RMessage.Rattach(qid);
     }
 }

@@ -78,15 +78,14 @@ final class FidTable {
             }
         }
 
-        private boolean markRemoved() {
+        private void markRemoved() {
             synchronized (this) {
                 if (removed) {
-                    return false;
+                    return;
                 }
                 removed = true;
             }
             leave();
-            return true;
         }
     }
 
@@ -112,7 +111,7 @@ final class FidTable {
         }
     }
 
-    boolean contains(io.hvl9p.protocol.Fid fid) {
+    boolean contains(Fid fid) {
         return fids.containsKey(fid.value());
     }
 
@@ -142,14 +141,12 @@ final class FidTable {
     }
 
     /** Removes a fid from the table (Tclunk, Tremove); its resources go when the last user leaves. */
-    FidState remove(Fid fid) {
+    void remove(Fid fid) {
         Entry e = fids.remove(fid.value());
         if (e == null) {
             throw new BackendException(Errno.EBADF, "fid " + fid + " unknown");
         }
-        FidState s = e.state();
         e.markRemoved();
-        return s;
     }
 
     /** Clunks every fid (Tversion, connection loss). */

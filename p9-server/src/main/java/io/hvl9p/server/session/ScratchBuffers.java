@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * Per-thread direct buffers for Rread data, used only when the caller promised to send the reply
  * before handling anything else on the thread ({@link Session#handle(io.hvl9p.protocol.TMessage,
- * boolean)}). A direct buffer is what both pread (through FFM) and a socket write use without an
+ * boolean, java.util.function.BooleanSupplier)}). A direct buffer is what both pread (through FFM) and a socket write use without an
  * intermediate copy; a heap buffer costs the JDK a copy into a temporary direct one on every
  * socket write. Otherwise a fresh heap buffer is returned, which the reply may keep.
  */

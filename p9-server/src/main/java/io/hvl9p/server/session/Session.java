@@ -63,25 +63,19 @@ public final class Session {
 
     /** Handles one request and returns its reply; every failure becomes an Rlerror. */
     public RMessage handle(TMessage request) {
-        return handle(request, false);
-    }
-
-    /**
-     * As {@link #handle(TMessage)}; {@code sentAtOnce} promises that the reply is encoded and
-     * sent by this thread before it handles anything else, so an Rread may carry a view of a
-     * per-thread direct buffer: pread fills it and the socket writes it, with no copy in Java.
-     */
-    public RMessage handle(TMessage request, boolean sentAtOnce) {
-        return handle(request, sentAtOnce, NEVER);
+        return handle(request, false, NEVER);
     }
 
     private static final BooleanSupplier NEVER = () -> false;
     private static final ThreadLocal<BooleanSupplier> CANCELLED = ThreadLocal.withInitial(() -> NEVER);
 
     /**
-     * As {@link #handle(TMessage, boolean)}; {@code cancelled} turns true when the client gives the
-     * request up (Tflush) or the session ends. Only handlers that wait look at it (a blocking
-     * Tlock); the caller also unparks the thread so that the wait notices at once.
+     * As {@link #handle(TMessage)}, for a connection. {@code sentAtOnce} promises that the reply
+     * is encoded and sent by this thread before it handles anything else, so an Rread may carry a
+     * view of a per-thread direct buffer: pread fills it and the socket writes it, with no copy in
+     * Java. {@code cancelled} turns true when the client gives the request up (Tflush) or the
+     * session ends; only handlers that wait look at it (a blocking Tlock), and the caller also
+     * unparks the thread so that the wait notices at once.
      */
     public RMessage handle(TMessage request, boolean sentAtOnce, BooleanSupplier cancelled) {
         ScratchBuffers.enabled(sentAtOnce);

@@ -30,7 +30,6 @@ final class WalkOps extends Ops {
                 throw new BackendException(Errno.EINVAL, "newfid " + w.newfid() + " in use");
             }
             List<Qid> qids = new ArrayList<>(w.names().size());
-            Node cur = w.names().isEmpty() ? from.node().duplicate() : null;
             Node at = from.node();
             // Whether this walk holds a reference on `at`: a step may return the very node it
             // started from ("." anywhere, ".." at the root), so identity cannot tell.
@@ -54,8 +53,9 @@ final class WalkOps extends Ops {
                 qids.add(next.qid());
                 at = next;
                 own = true;
-                cur = next;
             }
+            // Every step worked: the last one's node, or for a clone (no names) a new reference.
+            Node cur = own ? at : from.node().duplicate();
             FidState.PathFid target = new FidState.PathFid(cur, from.who(), from.export());
             if (inPlace) {
                 if (!lease.replace(from, target, from)) {

@@ -2,6 +2,7 @@ package io.hvl9p.server.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hvl9p.server.testing.OpenFds;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** What the host says about its files and this JVM, independently of the server under test. */
 final class Host {
@@ -75,23 +74,7 @@ final class Host {
      * descriptor.
      */
     static Map<Integer, String> fds() {
-        Map<Integer, String> fds = new TreeMap<>();
-        String listing = "/proc/" + ProcessHandle.current().pid() + "/fd";
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path p : s.toList()) {
-                try {
-                    String target = Files.readSymbolicLink(p).toString();
-                    if (!target.endsWith(".jar") && !target.equals(listing)) {
-                        fds.put(Integer.parseInt(p.getFileName().toString()), target);
-                    }
-                } catch (IOException gone) {
-                    // closed between the listing and the readlink
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return fds;
+        return OpenFds.withoutJarsAndListing();
     }
 
     /** How many of this JVM's descriptors point at {@code dir} or below it. */

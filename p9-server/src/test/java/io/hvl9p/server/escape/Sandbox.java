@@ -12,6 +12,7 @@ import io.hvl9p.server.linux.sys.Sys;
 import io.hvl9p.server.linux.sys.SysException;
 import io.hvl9p.server.net.ListenAddress;
 import io.hvl9p.server.net.SocketListener;
+import io.hvl9p.server.testing.OpenFds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -307,20 +308,8 @@ abstract class Sandbox {
     /** O_PATH as the kernel shows it in /proc/self/fdinfo (octal, x86 and arm64 alike). */
     private static final int O_PATH = 010000000;
 
-    private static Map<Integer, String> openDescriptors() throws IOException {
-        Map<Integer, String> fds = new TreeMap<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path p : s.toList()) {
-                try {
-                    fds.put(
-                            Integer.parseInt(p.getFileName().toString()),
-                            Files.readSymbolicLink(p).toString());
-                } catch (IOException gone) {
-                    // the listing's own descriptor, closed by now
-                }
-            }
-        }
-        return fds;
+    private static Map<Integer, String> openDescriptors() {
+        return OpenFds.all();
     }
 
     // ------------------------------------------------------------------ host-side helpers

@@ -2,12 +2,9 @@ package io.hvl9p.server.linux.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hvl9p.server.testing.OpenFds;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -39,19 +36,7 @@ final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback {
                 .isEmpty();
     }
 
-    static Map<Integer, String> openFds() throws IOException {
-        Map<Integer, String> fds = new TreeMap<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path p : s.toList()) {
-                try {
-                    fds.put(
-                            Integer.parseInt(p.getFileName().toString()),
-                            Files.readSymbolicLink(p).toString());
-                } catch (IOException gone) {
-                    // the directory stream's own descriptor, closed by now
-                }
-            }
-        }
-        return fds;
+    static Map<Integer, String> openFds() {
+        return OpenFds.all();
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * source). At most {@code hvl9p.acceptance.guests} (2) guests run at once, one per core.
  *
  * <p>The harness is {@code -Dhvl9p.linuxClient=DIR} (relative to the repository root), by default
- * {@code ../shared/linux-client} beside the repository.
+ * {@code ../shared/linux-client} beside the repository, else {@code /work/shared/linux-client}
+ * (also {@code HVL9P_LINUX_CLIENT=DIR}).
  */
 final class LinuxClient {
     static final String SKIP_VARIABLE = "HVL9P_SKIP_LINUX_CLIENT";
@@ -63,16 +64,22 @@ final class LinuxClient {
         return instance;
     }
 
+    /** Where the harness lives on this kind of machine, for a checkout that is not beside it. */
+    private static final Path WORKPLACE_HARNESS = Path.of("/work/shared/linux-client");
+
     private static LinuxClient locate() throws IOException, InterruptedException {
         Path root = Host.repositoryRoot()
                 .orElseThrow(() -> new IOException("no repository root (a directory with mvnw) above "
                         + Path.of("").toAbsolutePath()));
-        Path harness = root.resolve(System.getProperty("hvl9p.linuxClient", "../shared/linux-client"))
-                .normalize();
-        if (!Files.isExecutable(harness.resolve("run-guest"))) {
-            throw new IOException("the linux-client harness is not at " + harness
-                    + " (no executable run-guest); give its directory with -Dhvl9p.linuxClient=DIR");
-        }
+        String given = System.getProperty("hvl9p.linuxClient", System.getenv("HVL9P_LINUX_CLIENT"));
+        List<Path> candidates = given != null
+                ? List.of(root.resolve(given).normalize())
+                : List.of(root.resolve("../shared/linux-client").normalize(), WORKPLACE_HARNESS);
+        Path harness = candidates.stream()
+                .filter(h -> Files.isExecutable(h.resolve("run-guest")))
+                .findFirst()
+                .orElseThrow(() -> new IOException("the linux-client harness is not at " + candidates
+                        + " (no executable run-guest); give its directory with -Dhvl9p.linuxClient=DIR"));
         String qemu = System.getenv().getOrDefault("QEMU", "qemu-system-x86_64");
         if (Host.program(qemu).isEmpty() && !Files.isExecutable(Path.of(qemu))) {
             throw new IOException(qemu + " is not installed; apt-get install -y --no-install-recommends"

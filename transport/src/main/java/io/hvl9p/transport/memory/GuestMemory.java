@@ -172,6 +172,21 @@ public final class GuestMemory {
         U32_ATOMIC.setRelease(pool, aligned(pa, 4), value);
     }
 
+    /** Atomically ORs {@code bits} into an aligned 32-bit word (setting InterruptStatus bits); returns the old value. */
+    public int orU32(long pa, int bits) {
+        return (int) U32_ATOMIC.getAndBitwiseOr(pool, aligned(pa, 4), bits);
+    }
+
+    /** Atomically ANDs {@code mask} into an aligned 32-bit word (clearing acknowledged bits); returns the old value. */
+    public int andU32(long pa, int mask) {
+        return (int) U32_ATOMIC.getAndBitwiseAnd(pool, aligned(pa, 4), mask);
+    }
+
+    /** Atomically replaces an aligned 32-bit word if it still holds {@code expected}. */
+    public boolean casU32(long pa, int expected, int value) {
+        return U32_ATOMIC.compareAndSet(pool, aligned(pa, 4), expected, value);
+    }
+
     /** Copies {@code len} bytes starting at {@code pa} into {@code dst[off, off + len)}. */
     public void copyOut(long pa, byte[] dst, int off, int len) {
         Objects.checkFromIndexSize(off, len, dst.length);

@@ -4,7 +4,6 @@ module io.hvl9p.transport {
     exports io.hvl9p.transport.doorbell;
     exports io.hvl9p.transport.fdt;
     exports io.hvl9p.transport.layout;
-    exports io.hvl9p.transport.doorbell;
     exports io.hvl9p.transport.memory;
     exports io.hvl9p.transport.mmio;
     exports io.hvl9p.transport.pool;

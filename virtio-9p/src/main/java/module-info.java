@@ -4,4 +4,5 @@ module io.hvl9p.virtio9p {
     requires transitive io.hvl9p.server;
 
     exports io.hvl9p.virtio9p;
+    exports io.hvl9p.virtio9p.client;
 }

@@ -250,7 +250,6 @@ public final class DriverDevice {
      * was non-zero. Then the set-up semaphore is signalled.
      */
     void handleInterrupt() {
-        handlerRuns.incrementAndGet();
         try {
             int status = regs.readReg(Regs.INTERRUPT_STATUS);
             if ((status & Regs.INT_VRING) != 0) {
@@ -276,6 +275,7 @@ public final class DriverDevice {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, this + ": interrupt handler failed", e);
         } finally {
+            handlerRuns.incrementAndGet();
             irqSignal.release();
         }
     }

@@ -2,6 +2,7 @@
 module io.hvl9p.transport {
     exports io.hvl9p.transport;
     exports io.hvl9p.transport.doorbell;
+    exports io.hvl9p.transport.driver;
     exports io.hvl9p.transport.fdt;
     exports io.hvl9p.transport.layout;
     exports io.hvl9p.transport.memory;

@@ -1,6 +1,6 @@
 /** hvl9p module io.hvl9p.console (see ../shared/docs/architecture.md, section 2). */
 module io.hvl9p.console {
-    requires io.hvl9p.transport;
+    requires transitive io.hvl9p.transport;
 
     exports io.hvl9p.console;
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ServeCommand.class,
+            RuntimeSimCommand.class,
             LoadCommand.class,
             Main.VersionCommand.class,
             CommandLine.HelpCommand.class

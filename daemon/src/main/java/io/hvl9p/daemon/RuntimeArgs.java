@@ -48,14 +48,24 @@ final class RuntimeArgs {
     @Option(
             names = "--9p",
             paramLabel = "EXPORT[:MEM]",
-            description = "a virtio-9p device for an export, tag = export name; MEM = device memory (default 2M)")
+            description =
+                    "a virtio-9p device for an export, tag = export name; MEM = its block size in the dtb layout (default 2M)")
     List<String> ninep = new ArrayList<>();
 
     @Option(names = "--console", description = "a virtio-console device; its lines go to standard output")
     boolean console;
 
-    @Option(names = "--console-log", paramLabel = "FILE", description = "also append console lines to FILE, timestamped")
+    @Option(
+            names = "--console-log",
+            paramLabel = "FILE",
+            description = "also append console lines to FILE, timestamped")
     Path consoleLog;
+
+    @Option(
+            names = "--console-socket",
+            paramLabel = "PATH",
+            description = "a Unix socket to attach to the console: clients see its lines and type its input")
+    Path consoleSocket;
 
     @Option(
             names = "--poll-time",
@@ -86,8 +96,9 @@ final class RuntimeArgs {
                 switch (layout.toLowerCase(Locale.ROOT)) {
                     case "dtb" -> PoolLayout.Kind.DTB;
                     case "packed" -> PoolLayout.Kind.PACKED;
-                    default -> throw new IllegalArgumentException(
-                            "--runtime " + name + ": --layout " + layout + " (expected: dtb or packed)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "--runtime " + name + ": --layout " + layout + " (expected: dtb or packed)");
                 };
         return new RuntimeSpec(
                 name,
@@ -101,6 +112,7 @@ final class RuntimeArgs {
                 RuntimeSpec.DEFAULT_CONSOLE_MEMORY,
                 consoleLog,
                 true,
+                consoleSocket,
                 Units.duration("--poll-time", pollTime));
     }
 }

@@ -1,5 +1,7 @@
 package io.hvl9p.daemon;
 
+import io.hvl9p.daemon.runtime.RuntimeHost;
+import io.hvl9p.daemon.runtime.RuntimeSpec;
 import io.hvl9p.server.Server;
 import io.hvl9p.server.ServerConfig;
 import io.hvl9p.server.linux.LinuxBackend;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import io.hvl9p.daemon.runtime.RuntimeHost;
-import io.hvl9p.daemon.runtime.RuntimeSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,10 +39,7 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--listen",
-            paramLabel = "ADDR",
-            description = "tcp:HOST:PORT or unix:PATH (repeatable)")
+    @Option(names = "--listen", paramLabel = "ADDR", description = "tcp:HOST:PORT or unix:PATH (repeatable)")
     List<String> listen = new ArrayList<>();
 
     @Option(
@@ -203,8 +200,7 @@ final class ServeCommand implements Callable<Integer> {
                         rs,
                         name -> {
                             ExportArg a = parsed.get(name);
-                            return LinuxBackend.open(
-                                    a.path(), new LinuxBackend.Options(a.readOnly(), a.deviceNodes()));
+                            return LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), a.deviceNodes()));
                         },
                         who -> deviceServer(who, err),
                         line -> {

@@ -86,7 +86,8 @@ public final class RuntimeHost implements AutoCloseable {
                 RuntimeSpec.NinePSpec n = spec.ninep().get(i);
                 // In the packed layout all devices share one area; the configured size is still this
                 // device's share of it (the default pool size is the sum of the shares).
-                int msize = Virtio9pDevice.msizeFor(Math.min(n.memory(), layout.device(i).memorySize()));
+                int msize = Virtio9pDevice.msizeFor(
+                        Math.min(n.memory(), layout.device(i).memorySize()));
                 Backend b = openExport.apply(n.export());
                 backends.add(b);
                 ServerConfig.Builder cfg = base.apply(spec.name() + "/" + n.export());
@@ -150,8 +151,8 @@ public final class RuntimeHost implements AutoCloseable {
             if (p.size() < size) {
                 long have = p.size();
                 p.close();
-                throw new IllegalArgumentException("runtime " + spec.name() + ": " + b + " maps " + have
-                        + " bytes, the devices need " + size);
+                throw new IllegalArgumentException(
+                        "runtime " + spec.name() + ": " + b + " maps " + have + " bytes, the devices need " + size);
             }
             return p;
         }
@@ -211,10 +212,12 @@ public final class RuntimeHost implements AutoCloseable {
     /** One line per device, for start-up messages. */
     public List<String> describe() {
         List<String> out = new ArrayList<>();
-        out.add("runtime " + spec.name() + ": pool " + pool.describe() + ", layout " + spec.layout().name().toLowerCase()
-                + ", doorbell " + spec.doorbell());
+        out.add("runtime " + spec.name() + ": pool " + pool.describe() + ", layout "
+                + spec.layout().name().toLowerCase() + ", doorbell " + spec.doorbell());
         for (var d : layout.devices()) {
-            String what = d.spec().deviceId() == 9 ? "9p tag " + spec.ninep().get(d.index()).export() : "console";
+            String what = d.spec().deviceId() == 9
+                    ? "9p tag " + spec.ninep().get(d.index()).export()
+                    : "console";
             out.add(String.format(
                     "  device %d: %s, registers at 0x%x, memory 0x%x + 0x%x",
                     d.index(), what, d.headerPa(), d.memoryPa(), d.memorySize()));

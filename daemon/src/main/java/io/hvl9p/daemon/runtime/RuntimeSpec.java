@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param consoleMemory the console's device memory in the dtb layout
  * @param consoleLog a log file for the console output, or null
  * @param consoleStdout whether console lines go to standard output, prefixed with the runtime's name
+ * @param consoleSocket a Unix socket whose clients see the console and type its input, or null
  * @param pollTime the controller's polling after work (hvl-transport.md 4.8)
  */
 public record RuntimeSpec(
@@ -35,6 +36,7 @@ public record RuntimeSpec(
         int consoleMemory,
         Path consoleLog,
         boolean consoleStdout,
+        Path consoleSocket,
         Duration pollTime) {
 
     /** A 24 KiB block, the reference size (hvl-transport.md section 2). */
@@ -57,12 +59,13 @@ public record RuntimeSpec(
     public RuntimeSpec {
         Objects.requireNonNull(name, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
-            throw new IllegalArgumentException(
-                    "runtime name \"" + name + "\" (expected: 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)");
+            throw new IllegalArgumentException("runtime name \"" + name
+                    + "\" (expected: 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit)");
         }
         ninep = List.copyOf(ninep);
         if (ninep.isEmpty() && !console) {
-            throw new IllegalArgumentException("runtime " + name + " has no devices (expected: --9p EXPORT and/or --console)");
+            throw new IllegalArgumentException(
+                    "runtime " + name + " has no devices (expected: --9p EXPORT and/or --console)");
         }
         if (backing == null) {
             backing = "shm:hvl9p-" + name;

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             RuntimeSimCommand.class,
             LoadCommand.class,
+            BenchShmCommand.class,
             Main.VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -103,6 +103,7 @@ final class BenchShmCommand implements Callable<Integer> {
             List<String> targetArgs = new ArrayList<>();
             String[][] kinds = {
                 {"poll", "50us", "shm, both sides polling 50 us", "50000"},
+                {"devpoll", "50us", "shm, back-end polling, runtime sleeps on irq", "0"},
                 {"nopoll", "0", "shm, doorbell FIFOs only (no polling)", "0"}
             };
             for (String[] k : kinds) {

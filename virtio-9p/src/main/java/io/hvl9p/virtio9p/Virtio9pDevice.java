@@ -131,6 +131,10 @@ public final class Virtio9pDevice implements VirtioDevice {
     public void start(DeviceContext ctx) {
         Generation g = new Generation(ctx);
         g.connection = server.connect(peer + "#" + ctx.generation(), g, maxMsize);
+        // The idle fast path of the socket transports: a metadata request with nothing else in
+        // flight runs on the pool's controller thread; if it takes longer than
+        // Connection.INLINE_STALL the server's watchdog hands the controller role to a new thread.
+        g.connection.readerRescue(ctx::rescue);
         current = g;
     }
 
@@ -217,7 +221,9 @@ public final class Virtio9pDevice implements VirtioDevice {
                 queue.complete(chain, 0);
                 return;
             }
-            c.receive(b);
+            if (!c.receive(b)) {
+                throw ctx.handedOver(); // this thread ran a stuck request inline and lost the controller role
+            }
         }
 
         @Override

@@ -51,6 +51,25 @@ public final class DeviceContext {
     }
 
     /**
+     * For work run inline on the controller thread: hands the controller role to a new thread
+     * (the work is stuck); callable from any thread. The old thread must then throw {@link
+     * #handedOver()} as soon as its work returns.
+     */
+    public void rescue() {
+        slot.pool().rescue();
+    }
+
+    /** What a device throws on the old controller thread after {@link #rescue}. */
+    public RuntimeException handedOver() {
+        return new PoolController.HandedOver();
+    }
+
+    /** Whether the calling thread is the pool's controller thread (where inline work may run). */
+    public boolean onControllerThread() {
+        return slot.pool().isControllerThread();
+    }
+
+    /**
      * Reports that the driver broke the device (a malformed request the device cannot answer at
      * all): the device goes to DEVICE_NEEDS_RESET. Callable from any thread.
      */

@@ -66,6 +66,10 @@ final class DeviceSlot {
         return mem;
     }
 
+    PoolController pool() {
+        return pool;
+    }
+
     String name() {
         return name;
     }
@@ -307,6 +311,8 @@ final class DeviceSlot {
                 try {
                     device.available(ctx, i);
                     work |= q.ring().nextAvail() != before;
+                } catch (PoolController.HandedOver handedOver) {
+                    throw handedOver; // another thread runs the pool now: touch nothing
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, name + ": device failed on queue " + i, e);
                     needsReset("device failed on queue " + i + ": " + e);

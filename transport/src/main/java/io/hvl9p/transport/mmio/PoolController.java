@@ -85,8 +85,11 @@ public final class PoolController implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread thread;
-    private long lastKick;
+    /** The thread that runs the loop now; a rescue replaces it (see {@link #rescue}). */
+    private volatile Thread thread;
+
+    private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastKick;
 
     private PoolController(
             String name, GuestMemory mem, PoolLayout layout, List<VirtioDevice> devices, Doorbell doorbell, Options o) {
@@ -109,7 +112,43 @@ public final class PoolController implements AutoCloseable {
             int max = Math.min(o.queueNumMax(), Integer.highestOneBit(Math.max(1, d.queueNumMax())));
             slots.add(new DeviceSlot(this, d, layout.device(i), max));
         }
-        this.thread = Thread.ofPlatform().name("hvl9p-pool-" + name).daemon().unstarted(this::run);
+        this.thread = newThread();
+    }
+
+    private Thread newThread() {
+        return Thread.ofPlatform()
+                .name("hvl9p-pool-" + name + (threads.get() == 0 ? "" : "-" + threads.get()))
+                .daemon()
+                .unstarted(this::run);
+    }
+
+    /**
+     * Hands the controller role to a new thread, because the current one is stuck in a device's
+     * work (an inline 9P request on a slow file system). The old thread finishes that work and then
+     * leaves through {@link HandedOver}, touching nothing else. Callable from any thread.
+     */
+    void rescue() {
+        synchronized (threads) {
+            if (closed) {
+                return;
+            }
+            threads.incrementAndGet();
+            Thread t = newThread();
+            thread = t;
+            t.start();
+        }
+    }
+
+    /**
+     * Thrown by a device on the controller thread after it lost the controller role to {@link
+     * #rescue}: it unwinds the old thread out of the loop without touching any state.
+     */
+    public static final class HandedOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandedOver() {
+            super("controller role handed over", null, false, false);
+        }
     }
 
     /**
@@ -193,27 +232,34 @@ public final class PoolController implements AutoCloseable {
     }
 
     private void run() {
+        boolean last = true; // the thread that leaves because the pool closed cleans up
         try {
             loop();
+            last = thread == Thread.currentThread();
+        } catch (HandedOver handedOver) {
+            last = false; // a new thread carries on; this one only finished a stuck request
         } catch (Throwable t) {
             failure = t;
             if (!closed) {
                 LOG.log(Level.ERROR, name + ": pool controller stopped", t);
             }
         } finally {
-            for (DeviceSlot s : slots) {
-                try {
-                    s.close();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, name + ": closing " + s.name(), e);
+            if (last) {
+                for (DeviceSlot s : slots) {
+                    try {
+                        s.close();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, name + ": closing " + s.name(), e);
+                    }
                 }
+                stopped.countDown();
             }
-            stopped.countDown();
         }
     }
 
     private void loop() throws IOException {
-        while (!closed) {
+        Thread self = Thread.currentThread();
+        while (!closed && thread == self) {
             long timeout = waitTimeout(System.nanoTime());
             inPass = false;
             flushInterrupt();
@@ -238,7 +284,7 @@ public final class PoolController implements AutoCloseable {
             s.suppressKicks(true);
         }
         long idleSince = System.nanoTime();
-        while (!closed && System.nanoTime() - idleSince < pollNanos) {
+        while (!closed && thread == Thread.currentThread() && System.nanoTime() - idleSince < pollNanos) {
             flushInterrupt();
             if (pass(System.nanoTime())) {
                 idleSince = System.nanoTime();
@@ -320,6 +366,15 @@ public final class PoolController implements AutoCloseable {
         return thread.isAlive();
     }
 
+    boolean isControllerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** How many times the controller role was handed to a new thread (stuck inline work). */
+    public int rescues() {
+        return threads.get();
+    }
+
     public String describe() {
         return name + " (" + mem + ", " + doorbell.describe() + ")";
     }
@@ -327,7 +382,9 @@ public final class PoolController implements AutoCloseable {
     /** Stops the thread, stops every device and closes the doorbell. The pool itself stays mapped. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (threads) {
+            closed = true;
+        }
         doorbell.wakeup();
         try {
             if (Thread.currentThread() != thread && !stopped.await(10, java.util.concurrent.TimeUnit.SECONDS)) {

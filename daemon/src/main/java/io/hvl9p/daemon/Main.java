@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ServeCommand.class,
             RuntimeSimCommand.class,
+            CtlCommand.class,
             LoadCommand.class,
             BenchShmCommand.class,
             Main.VersionCommand.class,

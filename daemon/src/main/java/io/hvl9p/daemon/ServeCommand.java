@@ -1,5 +1,6 @@
 package io.hvl9p.daemon;
 
+import io.hvl9p.daemon.runtime.ControlSocket;
 import io.hvl9p.daemon.runtime.RuntimeHost;
 import io.hvl9p.daemon.runtime.RuntimeSpec;
 import io.hvl9p.server.Server;
@@ -68,6 +69,12 @@ final class ServeCommand implements Callable<Integer> {
             names = "--no-inline",
             description = "always hand requests to a worker (no idle fast path; for measurements)")
     boolean noInline;
+
+    @Option(
+            names = "--control",
+            paramLabel = "PATH",
+            description = "a Unix socket for 'hvl9p ctl' (status, reset RUNTIME)")
+    Path control;
 
     @Option(names = "--trace", description = "log every decoded message, one line each, to standard error")
     boolean trace;
@@ -216,8 +223,28 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         startedRuntimes = List.copyOf(hosts);
+        ControlSocket controlSocket = null;
+        if (control != null) {
+            Map<String, RuntimeHost> byName = new LinkedHashMap<>();
+            for (RuntimeHost h : hosts) {
+                byName.put(h.spec().name(), h);
+            }
+            try {
+                controlSocket = ControlSocket.listen(control, byName);
+            } catch (IOException e) {
+                hosts.forEach(RuntimeHost::close);
+                listeners.forEach(SocketListener::close);
+                server.close();
+                err.println("hvl9p serve: " + e.getMessage());
+                return 1;
+            }
+        }
+        final ControlSocket ctl = controlSocket;
         CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (ctl != null) {
+                ctl.close();
+            }
             shutdown(listeners, server, hosts);
             done.countDown();
         });
@@ -234,6 +261,9 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("hvl9p: " + line);
             }
         }
+        if (ctl != null) {
+            out.println("hvl9p: control socket " + ctl.path() + " (hvl9p ctl --control " + ctl.path() + " status)");
+        }
         out.flush();
         if (started != null) {
             started.countDown();
@@ -241,6 +271,9 @@ final class ServeCommand implements Callable<Integer> {
         done.await();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
+            if (ctl != null) {
+                ctl.close();
+            }
             shutdown(listeners, server, hosts);
         } catch (IllegalStateException shuttingDown) {
             // the hook runs it

@@ -226,7 +226,9 @@ class ConsoleDeviceTest {
 
         driver.reset();
         TestDriver.await(() -> !pool.devices().getFirst().running(), "reset seen");
-        assertThat(console.keptReceiveBuffers()).isZero();
+        // running() turns false just before the device's stop() runs: wait for stop's effect
+        TestDriver.await(() -> console.keptReceiveBuffers() == 0, "kept buffers dropped");
+        TestDriver.await(() -> console.stats().linesEmitted() == 1, "partial line flushed");
         assertThat(console.awaitOutput(Duration.ofSeconds(5))).isTrue();
         assertThat(sink.lines()).containsExactly("rt1:boot"); // flushed at stop, not lost
         console.input("x".getBytes(StandardCharsets.US_ASCII)); // no generation: waits

@@ -1,25 +1,13 @@
 package io.hvl9p.daemon;
 
-import io.hvl9p.protocol.Dirent;
-import io.hvl9p.protocol.Fid;
-import io.hvl9p.protocol.GetattrMask;
-import io.hvl9p.protocol.MiscConstants;
-import io.hvl9p.protocol.OpenFlags;
-import io.hvl9p.protocol.P9Name;
-import io.hvl9p.protocol.P9String;
-import io.hvl9p.protocol.RMessage;
-import io.hvl9p.protocol.TMessage;
-import io.hvl9p.protocol.client.P9Client;
-import io.hvl9p.protocol.client.SocketFrameChannel;
-import io.hvl9p.server.Server;
+import io.hvl9p.daemon.runtime.RuntimeHost;
+import io.hvl9p.daemon.runtime.RuntimeSpec;
 import io.hvl9p.server.ServerConfig;
 import io.hvl9p.server.linux.LinuxBackend;
-import io.hvl9p.server.net.ListenAddress;
-import io.hvl9p.server.net.SocketListener;
+import io.hvl9p.transport.layout.PoolLayout;
+import io.hvl9p.transport.mmio.DeviceState;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,124 +15,211 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code hvl9p demo}: the system as far as it exists, on one host, with no set-up. Today that is
- * the 9P server over a Unix socket, used by a 9P client the way an auxiliary runtime will use it:
- * list the export, read a file, write one, and check the write on disk. Issue 4 replaces the
- * socket with a shared-memory pool and the client with a simulated runtime in its own process.
+ * {@code hvl9p demo}: the whole system on one host with no set-up. Linux's side (this process)
+ * creates a pool in /dev/shm with a virtio-9p device for a sample export and a virtio-console,
+ * and serves it; a simulated auxiliary runtime in a second process ({@code hvl9p runtime-sim})
+ * reaches it only through the pool and the doorbell FIFOs: it prints "hello" through the console,
+ * mounts the 9p device, lists the export, reads a file and writes one. Linux's side shows the
+ * console output with the runtime's prefix and checks the written file on disk. Everything is
+ * removed at the end, also on Ctrl-C.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Show the system working on this host, with no set-up: serves a sample export",
-            "(a temporary directory) over a Unix socket, lists it, reads a file and writes one",
-            "through 9P2000.L, checks the file on disk and cleans up. (The shared-memory",
-            "transport and a simulated auxiliary runtime join it with issue 4.)"
+            "Show the whole system on this host, with no set-up: a pool in /dev/shm with a",
+            "virtio-9p device (a sample export in a temporary directory) and a console,",
+            "and a simulated auxiliary runtime in its own process that prints hello through",
+            "the console, mounts the export, lists it, reads a file and writes one.",
+            "Everything is removed afterwards (also on Ctrl-C)."
         })
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--layout", paramLabel = "dtb|packed", description = "pool layout (default dtb)")
+    String layout = "dtb";
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long the runtime may take (default 60)")
+    int timeoutSeconds = 60;
+
+    /** For tests: the pool's name, to check it is gone. */
+    static volatile String lastPool;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PoolLayout.Kind kind =
+                switch (layout) {
+                    case "dtb" -> PoolLayout.Kind.DTB;
+                    case "packed" -> PoolLayout.Kind.PACKED;
+                    default -> {
+                        spec.commandLine()
+                                .getErr()
+                                .println("hvl9p demo: --layout " + layout + " (expected: dtb or packed)");
+                        yield null;
+                    }
+                };
+        if (kind == null) {
+            return 2;
+        }
         Path top = Files.createTempDirectory("hvl9p-demo-");
+        Demo demo = new Demo(top, kind, out);
+        Thread hook = new Thread(demo::cleanUp, "hvl9p-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return run(top, out);
+            return demo.run(Duration.ofSeconds(timeoutSeconds));
         } finally {
-            deleteTree(top);
-            out.println("demo: removed " + top);
-            out.flush();
+            demo.cleanUp();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
         }
     }
 
-    private static int run(Path top, PrintWriter out) throws IOException {
-        Path export = Files.createDirectories(top.resolve("export"));
-        Files.writeString(export.resolve("hello.txt"), "hello from Linux\n");
-        Files.createDirectories(export.resolve("docs"));
-        Path sock = top.resolve("hvl9p.sock");
-        out.println("demo: export 'sample' = " + export);
-        try (Server server = Server.start(ServerConfig.builder()
-                        .export("sample", LinuxBackend.open(export, LinuxBackend.Options.defaults()))
-                        .build());
-                SocketListener listener = SocketListener.start(server, new ListenAddress.Unix(sock));
-                P9Client c = P9Client.connect(SocketFrameChannel.unix(sock), 65536, Duration.ofSeconds(10))) {
-            out.println("demo: server listening on " + listener.address() + ", client negotiated " + c.version()
-                    + " msize " + c.msize());
-            Fid root = c.newFid();
-            c.call(
-                    new TMessage.Tattach(
-                            root, Fid.NOFID, P9String.of("root"), P9String.of("sample"), MiscConstants.NONUNAME),
-                    RMessage.Rattach.class);
-            out.println("demo: ls / -> " + list(c, root));
-            String read = readFile(c, root, "hello.txt");
-            out.print("demo: cat hello.txt -> " + read);
-            String text = "written by the client over 9P\n";
-            writeFile(c, root, "from-client.txt", text);
-            String onDisk = Files.readString(export.resolve("from-client.txt"));
-            out.println("demo: wrote from-client.txt; on disk: " + onDisk.strip());
-            c.call(new TMessage.Tclunk(root), RMessage.Rclunk.class);
-            if (!onDisk.equals(text) || !read.equals("hello from Linux\n")) {
-                out.println("demo: FAILED: the data did not arrive as sent");
+    /** One run: what it created, so that cleanUp (normal end or Ctrl-C) removes exactly that. */
+    private static final class Demo {
+        private final Path top;
+        private final PoolLayout.Kind kind;
+        private final PrintWriter out;
+        private final String id = "hvl9p-demo-" + ProcessHandle.current().pid();
+        private volatile RuntimeHost host;
+        private volatile Process runtime;
+        private boolean cleaned;
+
+        Demo(Path top, PoolLayout.Kind kind, PrintWriter out) {
+            this.top = top;
+            this.kind = kind;
+            this.out = out;
+        }
+
+        int run(Duration timeout) throws IOException, InterruptedException {
+            Path export = Files.createDirectories(top.resolve("export"));
+            Files.writeString(export.resolve("hello.txt"), "hello from Linux\n");
+            Files.createDirectories(export.resolve("docs"));
+            say("sample export 'sample' = " + export + " (hello.txt, docs/)");
+            String doorbell = "fifo:" + top.resolve("rt1");
+            RuntimeSpec rs = new RuntimeSpec(
+                    "rt1",
+                    "shm:" + id,
+                    0,
+                    0x37000000L,
+                    kind,
+                    doorbell,
+                    List.of(new RuntimeSpec.NinePSpec("sample", RuntimeSpec.DEFAULT_9P_MEMORY)),
+                    true,
+                    RuntimeSpec.DEFAULT_CONSOLE_MEMORY,
+                    null,
+                    true,
+                    null,
+                    Duration.ofNanos(50_000));
+            lastPool = id;
+            host = RuntimeHost.start(
+                    rs,
+                    name -> LinuxBackend.open(export, LinuxBackend.Options.defaults()),
+                    who -> ServerConfig.builder().workers(4),
+                    line -> {
+                        synchronized (out) {
+                            out.println(line);
+                            out.flush();
+                        }
+                    });
+            for (String line : host.describe()) {
+                say(line);
+            }
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(Main.class.getName());
+            cmd.addAll(List.of(
+                    "runtime-sim",
+                    "--name",
+                    "rt1",
+                    "--pool",
+                    id,
+                    "--phys-base",
+                    "0x37000000",
+                    "--layout",
+                    kind.name().toLowerCase(),
+                    "--doorbell",
+                    doorbell,
+                    "--hello",
+                    "hello from rt1, an auxiliary runtime with no IP stack",
+                    "--files"));
+            runtime = new ProcessBuilder(cmd)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            say("started the simulated runtime rt1 as process " + runtime.pid()
+                    + " (it sees only the pool and the doorbell FIFOs)");
+            if (!runtime.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                say("FAILED: the runtime did not finish within " + timeout.toSeconds() + " s");
                 return 1;
             }
-        }
-        out.println("demo: ok");
-        return 0;
-    }
-
-    private static List<String> list(P9Client c, Fid root) throws IOException {
-        Fid d = c.newFid();
-        c.call(new TMessage.Twalk(root, d, List.of()), RMessage.Rwalk.class);
-        c.call(new TMessage.Tlopen(d, OpenFlags.RDONLY), RMessage.Rlopen.class);
-        List<String> names = new ArrayList<>();
-        long cookie = 0;
-        while (true) {
-            List<Dirent> ents = c.call(new TMessage.Treaddir(d, cookie, 8192), RMessage.Rreaddir.class)
-                    .entries();
-            if (ents.isEmpty()) {
-                break;
+            int status = runtime.exitValue();
+            host.console().device().awaitOutput(Duration.ofSeconds(5));
+            say("runtime rt1 exited with status " + status);
+            for (DeviceState d : host.devices()) {
+                say(String.format(
+                        "device %s: status 0x%x, %s, %d queue ACKs",
+                        d.name(), d.status(), d.running() ? "running" : "stopped", d.acks()));
             }
-            for (Dirent e : ents) {
-                String n = e.name().asString();
-                if (!n.equals(".") && !n.equals("..")) {
-                    names.add(n + (e.qid().isDirectory() ? "/" : ""));
+            Path written = export.resolve("from-rt1.txt");
+            if (status != 0 || !Files.exists(written)) {
+                say("FAILED: the runtime did not write " + written);
+                return 1;
+            }
+            say("Linux side: " + written + " on disk: \""
+                    + Files.readString(written).strip() + "\"");
+            say("ok");
+            return 0;
+        }
+
+        private void say(String s) {
+            synchronized (out) {
+                out.println("demo: " + s);
+                out.flush();
+            }
+        }
+
+        synchronized void cleanUp() {
+            if (cleaned) {
+                return;
+            }
+            cleaned = true;
+            Process p = runtime;
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+                try {
+                    p.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                cookie = e.offset();
             }
+            RuntimeHost h = host;
+            if (h != null) {
+                h.close();
+            }
+            try {
+                deleteTree(top);
+            } catch (IOException e) {
+                say("could not remove " + top + ": " + e.getMessage());
+            }
+            boolean poolGone = !Files.exists(Path.of("/dev/shm", id));
+            say("cleaned up: pool /dev/shm/" + id + (poolGone ? " removed" : " STILL THERE") + ", FIFOs and " + top
+                    + " removed, no runtime process left");
         }
-        c.call(new TMessage.Tclunk(d), RMessage.Rclunk.class);
-        names.sort(Comparator.naturalOrder());
-        return names;
-    }
-
-    private static String readFile(P9Client c, Fid root, String name) throws IOException {
-        Fid f = c.newFid();
-        c.call(new TMessage.Twalk(root, f, List.of(P9Name.of(name))), RMessage.Rwalk.class);
-        c.call(new TMessage.Tlopen(f, OpenFlags.RDONLY), RMessage.Rlopen.class);
-        long size = c.call(new TMessage.Tgetattr(f, GetattrMask.BASIC), RMessage.Rgetattr.class)
-                .size();
-        ByteBuffer data = c.call(new TMessage.Tread(f, 0, (int) size), RMessage.Rread.class)
-                .data();
-        c.call(new TMessage.Tclunk(f), RMessage.Rclunk.class);
-        return StandardCharsets.UTF_8.decode(data).toString();
-    }
-
-    private static void writeFile(P9Client c, Fid root, String name, String text) throws IOException {
-        Fid f = c.newFid();
-        c.call(new TMessage.Twalk(root, f, List.of()), RMessage.Rwalk.class);
-        c.call(
-                new TMessage.Tlcreate(f, P9Name.of(name), OpenFlags.WRONLY | OpenFlags.CREATE, 0644, 0),
-                RMessage.Rlcreate.class);
-        c.call(
-                new TMessage.Twrite(f, 0, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))),
-                RMessage.Rwrite.class);
-        c.call(new TMessage.Tclunk(f), RMessage.Rclunk.class);
     }
 
     private static void deleteTree(Path top) throws IOException {

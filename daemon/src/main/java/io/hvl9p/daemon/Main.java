@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ServeCommand.class,
+            RuntimeSimCommand.class,
             LoadCommand.class,
+            BenchShmCommand.class,
             Main.VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,5 +1,7 @@
 package io.hvl9p.daemon;
 
+import io.hvl9p.daemon.runtime.RuntimeHost;
+import io.hvl9p.daemon.runtime.RuntimeSpec;
 import io.hvl9p.server.Server;
 import io.hvl9p.server.ServerConfig;
 import io.hvl9p.server.linux.LinuxBackend;
@@ -23,10 +25,13 @@ import picocli.CommandLine.Option;
 @Command(
         name = "serve",
         description = {
-            "Serve directories over 9P2000.L on TCP and Unix-domain sockets.",
-            "A client selects an export by NAME with its aname (an empty aname selects",
-            "the only export, when there is one); host paths are never named by clients.",
-            "Runs until SIGINT/SIGTERM, then closes every connection."
+            "Serve directories over 9P2000.L to auxiliary runtimes through shared memory",
+            "(hypervisor-less virtio: a virtio-9p device per export and a console) and",
+            "on TCP and Unix-domain sockets.",
+            "A socket client selects an export by NAME with its aname (an empty aname",
+            "selects the only export, when there is one); a runtime's 9p device reaches",
+            "only its own export. Host paths are never named by clients.",
+            "Runs until SIGINT/SIGTERM, then closes every connection and removes its pools."
         },
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -34,16 +39,11 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--listen",
-            required = true,
-            paramLabel = "ADDR",
-            description = "tcp:HOST:PORT or unix:PATH (repeatable)")
+    @Option(names = "--listen", paramLabel = "ADDR", description = "tcp:HOST:PORT or unix:PATH (repeatable)")
     List<String> listen = new ArrayList<>();
 
     @Option(
             names = "--export",
-            required = true,
             paramLabel = "NAME=PATH[,ro][,dev]",
             description = {
                 "a directory to serve under NAME (repeatable); ',ro' makes it",
@@ -71,6 +71,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--trace", description = "log every decoded message, one line each, to standard error")
     boolean trace;
+
+    @CommandLine.ArgGroup(
+            exclusive = false,
+            multiplicity = "0..*",
+            heading = "%nAuxiliary runtimes (each --runtime starts one; repeatable):%n")
+    List<RuntimeArgs> runtimes = new ArrayList<>();
+
+    /** For tests: the runtimes once started. */
+    static volatile List<RuntimeHost> startedRuntimes;
 
     /** For tests: counted down once every listener is up. */
     static volatile CountDownLatch started;
@@ -117,7 +126,15 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<ListenAddress> addresses = new ArrayList<>();
         Map<String, ExportArg> parsed = new LinkedHashMap<>();
+        List<RuntimeSpec> runtimeSpecs = new ArrayList<>();
         try {
+            if (listen.isEmpty() && runtimes.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "nothing to serve (expected: --listen ADDR and/or --runtime NAME with its devices)");
+            }
+            if (exports.isEmpty()) {
+                throw new IllegalArgumentException("no --export (expected: at least one NAME=PATH)");
+            }
             for (String l : listen) {
                 addresses.add(SocketListener.parse(l));
             }
@@ -126,6 +143,20 @@ final class ServeCommand implements Callable<Integer> {
                 if (parsed.putIfAbsent(a.name(), a) != null) {
                     throw new IllegalArgumentException("--export " + a.name() + " given twice");
                 }
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (RuntimeArgs r : runtimes) {
+                RuntimeSpec rs = r.toSpec();
+                if (!names.add(rs.name())) {
+                    throw new IllegalArgumentException("--runtime " + rs.name() + " given twice");
+                }
+                for (RuntimeSpec.NinePSpec n : rs.ninep()) {
+                    if (!parsed.containsKey(n.export())) {
+                        throw new IllegalArgumentException("--runtime " + rs.name() + ": --9p " + n.export()
+                                + " names no export (expected one of: " + String.join(", ", parsed.keySet()) + ")");
+                    }
+                }
+                runtimeSpecs.add(rs);
             }
         } catch (IllegalArgumentException e) {
             err.println("hvl9p serve: " + e.getMessage());
@@ -159,19 +190,35 @@ final class ServeCommand implements Callable<Integer> {
         }
         Server server = Server.start(b.build());
         List<SocketListener> listeners = new ArrayList<>();
+        List<RuntimeHost> hosts = new ArrayList<>();
         try {
             for (ListenAddress a : addresses) {
                 listeners.add(SocketListener.start(server, a));
             }
-        } catch (IOException e) {
+            for (RuntimeSpec rs : runtimeSpecs) {
+                hosts.add(RuntimeHost.start(
+                        rs,
+                        name -> {
+                            ExportArg a = parsed.get(name);
+                            return LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), a.deviceNodes()));
+                        },
+                        who -> deviceServer(who, err),
+                        line -> {
+                            out.println(line);
+                            out.flush();
+                        }));
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            hosts.forEach(RuntimeHost::close);
             listeners.forEach(SocketListener::close);
             server.close();
             err.println("hvl9p serve: " + e.getMessage());
             return 1;
         }
+        startedRuntimes = List.copyOf(hosts);
         CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            shutdown(listeners, server);
+            shutdown(listeners, server, hosts);
             done.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
@@ -182,6 +229,11 @@ final class ServeCommand implements Callable<Integer> {
             out.println("hvl9p: export " + a.name() + " = " + a.path().toAbsolutePath()
                     + (a.readOnly() ? " (read-only)" : ""));
         }
+        for (RuntimeHost h : hosts) {
+            for (String line : h.describe()) {
+                out.println("hvl9p: " + line);
+            }
+        }
         out.flush();
         if (started != null) {
             started.countDown();
@@ -189,14 +241,25 @@ final class ServeCommand implements Callable<Integer> {
         done.await();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
-            shutdown(listeners, server);
+            shutdown(listeners, server, hosts);
         } catch (IllegalStateException shuttingDown) {
             // the hook runs it
         }
         return 0;
     }
 
-    private static void shutdown(List<SocketListener> listeners, Server server) {
+    /** The server settings of one 9p device: the same as the sockets', with fewer workers. */
+    private ServerConfig.Builder deviceServer(String who, PrintWriter err) {
+        ServerConfig.Builder d = ServerConfig.builder().maxMsize(maxMsize).inlineWhenIdle(!noInline);
+        d.workers(workers != null ? workers : 8);
+        if (trace) {
+            d.trace(line -> err.println(line));
+        }
+        return d;
+    }
+
+    private static void shutdown(List<SocketListener> listeners, Server server, List<RuntimeHost> hosts) {
+        hosts.forEach(RuntimeHost::close);
         listeners.forEach(SocketListener::close);
         server.close();
     }

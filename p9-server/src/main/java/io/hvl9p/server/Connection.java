@@ -207,6 +207,7 @@ public final class Connection implements AutoCloseable {
                 // close() ran while this frame was on its way in: the session is (being) reset
                 // and nothing may run against it any more.
                 window.release(cost);
+                sink.dropped(f.tag());
                 return null;
             }
             previous = inFlight.putIfAbsent(f.tag(), job);
@@ -346,6 +347,7 @@ public final class Connection implements AutoCloseable {
             if (inFlight.remove(frame.tag(), this)) {
                 window.release(cost);
             }
+            sink.dropped(frame.tag());
         }
 
         /** Tversion or close: a queued request is dropped, a running one finishes without reply. */
@@ -390,6 +392,8 @@ public final class Connection implements AutoCloseable {
                 inFlight.remove(frame.tag(), this);
                 if (!suppress) {
                     send(frame.tag(), reply);
+                } else {
+                    sink.dropped(frame.tag());
                 }
             }
             // The Rflushes go before the permit is returned: Tversion waits for the permits, so

@@ -11,4 +11,11 @@ import java.io.IOException;
 public interface FrameSink {
     /** Sends one reply; an IOException means the peer is gone and the connection is closed. */
     void send(EncodedFrame frame) throws IOException;
+
+    /**
+     * The request with {@code tag} ended without a reply: it was flushed before it ran, or its
+     * reply was suppressed by Tversion or close. A stream transport has nothing to do; a virtio
+     * transport must still return the request's buffers to the driver.
+     */
+    default void dropped(int tag) {}
 }

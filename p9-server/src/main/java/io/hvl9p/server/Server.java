@@ -68,10 +68,21 @@ public final class Server implements AutoCloseable {
      * @throws IllegalStateException if the server is closed
      */
     public Connection connect(String peer, FrameSink sink) {
+        return connect(peer, sink, config.maxMsize());
+    }
+
+    /**
+     * A new connection whose msize is capped at {@code maxMsize} as well as by the server (a
+     * transport with limited buffers, such as a virtio device with little memory).
+     *
+     * @throws IllegalStateException if the server is closed
+     * @throws IllegalArgumentException if {@code maxMsize < 4096}
+     */
+    public Connection connect(String peer, FrameSink sink, int maxMsize) {
         if (closed) {
             throw new IllegalStateException("server closed");
         }
-        Connection c = new Connection(this, new Session(config, peer), peer, sink, workers);
+        Connection c = new Connection(this, new Session(config, peer, maxMsize), peer, sink, workers);
         connections.add(c);
         return c;
     }

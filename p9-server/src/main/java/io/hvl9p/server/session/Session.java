@@ -18,6 +18,7 @@ public final class Session {
     private final String peer;
     private final FidTable fids = new FidTable();
     private volatile int msize;
+    private final int maxMsize;
     private final AttachOps attach;
     private final WalkOps walk;
     private final FileOps file;
@@ -27,9 +28,21 @@ public final class Session {
     private final LockOps lock;
 
     public Session(ServerConfig config, String peer) {
+        this(config, peer, config.maxMsize());
+    }
+
+    /**
+     * A session whose msize is also capped by its transport ({@code maxMsize}, e.g. what fits a
+     * virtio device's memory), never above the server's own maximum.
+     */
+    public Session(ServerConfig config, String peer, int maxMsize) {
+        if (maxMsize < 4096) {
+            throw new IllegalArgumentException("maxMsize " + maxMsize + " (expected: >= 4096)");
+        }
         this.config = config;
         this.peer = peer;
-        this.msize = config.maxMsize();
+        this.maxMsize = Math.min(maxMsize, config.maxMsize());
+        this.msize = this.maxMsize;
         this.attach = new AttachOps(this);
         this.walk = new WalkOps(this);
         this.file = new FileOps(this);
@@ -132,7 +145,7 @@ public final class Session {
     public RMessage version(TMessage.Tversion v) {
         fids.clear();
         String asked = v.version().asString();
-        long m = Math.min(Integer.toUnsignedLong(v.msize()), config.maxMsize());
+        long m = Math.min(Integer.toUnsignedLong(v.msize()), maxMsize);
         if (!asked.equals(MiscConstants.VERSION_9P2000_L) && !asked.startsWith(MiscConstants.VERSION_9P2000_L + ".")) {
             return new RMessage.Rversion((int) m, P9String.of(MiscConstants.VERSION_UNKNOWN));
         }

@@ -301,9 +301,12 @@ final class DeviceSlot {
         for (int i = 0; i < queues.length && live == ctx; i++) {
             VirtQueue q = queues[i];
             if (q.hasAvailable()) {
-                work = true;
+                // Work is what the device took: entries it leaves in the ring (receive buffers
+                // with no input yet) must not keep the controller polling.
+                int before = q.ring().nextAvail();
                 try {
                     device.available(ctx, i);
+                    work |= q.ring().nextAvail() != before;
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, name + ": device failed on queue " + i, e);
                     needsReset("device failed on queue " + i + ": " + e);

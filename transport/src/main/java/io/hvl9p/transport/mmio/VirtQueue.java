@@ -107,7 +107,7 @@ public final class VirtQueue {
      * problem the caller must avoid (it fits the reply to the chain); here it completes the chain
      * with length 0 and returns false.
      */
-    public boolean complete(DescriptorChain chain, ByteBuffer reply) {
+    public boolean complete(DescriptorChain chain, ByteBuffer... reply) {
         int len;
         synchronized (this) {
             if (!live) {

@@ -194,26 +194,50 @@ public final class DescriptorChain {
      * @throws QueueException if {@code src} does not fit; nothing is written then
      */
     public int writeAll(GuestMemory mem, ByteBuffer src) {
-        int total = src.remaining();
+        return writeAll(mem, new ByteBuffer[] {src});
+    }
+
+    /**
+     * Scatters several buffers, one after the other, over the device-writable descriptors (a reply
+     * whose header and payload are separate buffers), advancing their positions.
+     *
+     * @return the number of bytes written
+     * @throws QueueException if they do not fit; nothing is written then
+     */
+    public int writeAll(GuestMemory mem, ByteBuffer... srcs) {
+        long total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
         if (total > writableLength) {
             throw new QueueException("chain " + head + ": reply of " + total + " bytes (expected: <= " + writableLength
                     + ", the writable part)");
         }
+        int src = 0;
         for (Descriptor d : descriptors) {
-            if (!src.hasRemaining()) {
-                break;
-            }
             if (!d.writable()) {
                 continue;
             }
-            int n = (int) Math.min(d.len(), src.remaining());
-            try {
-                mem.copyIn(d.addr(), src, n);
-            } catch (GuestMemoryException e) {
-                throw new QueueException("chain " + head + ": " + e.getMessage(), e);
+            long addr = d.addr();
+            long room = d.len();
+            while (room > 0) {
+                while (src < srcs.length && !srcs[src].hasRemaining()) {
+                    src++;
+                }
+                if (src == srcs.length) {
+                    return (int) total;
+                }
+                int n = (int) Math.min(room, srcs[src].remaining());
+                try {
+                    mem.copyIn(addr, srcs[src], n);
+                } catch (GuestMemoryException e) {
+                    throw new QueueException("chain " + head + ": " + e.getMessage(), e);
+                }
+                addr += n;
+                room -= n;
             }
         }
-        return total;
+        return (int) total;
     }
 
     @Override

@@ -38,10 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * a chain gets as many bytes as fit and is completed with that length; this happens on the thread
  * that calls {@code input} and on the controller thread when the driver adds buffers. Receive chains
  * are popped as soon as they are available and kept by the device until input arrives, rather than
- * left in the ring: the controller treats a non-empty available ring as work on every pass, so
- * buffers left waiting there would keep its adaptive polling spinning for as long as the runtime
- * waits for input. A legal driver has at most queue-size chains outstanding; one that offers more is
- * failed (DEVICE_NEEDS_RESET, 4.4).
+ * left in the ring: input then needs no ring access while buffers are already taken, and the
+ * controller does not call {@link #available} on every pass for buffers that wait for input (the
+ * controller counts only entries a device takes as work, so either way it does not spin). A legal
+ * driver has at most queue-size chains outstanding; one that offers more is failed
+ * (DEVICE_NEEDS_RESET, 4.4).
  *
  * <p><b>Generations.</b> {@link #stop} flushes the partial line to the sinks, drops the kept
  * receive chains without completing them (their queue is retired) and drops input not yet

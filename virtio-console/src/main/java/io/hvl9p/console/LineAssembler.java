@@ -78,11 +78,12 @@ public final class LineAssembler {
                 while (end > 0 && buf[end - 1] == '\r') {
                     end--;
                 }
-                emit(end);
+                emit(end, count);
                 continue;
             }
             if (count == maxLineBytes) {
-                emit(splitPoint());
+                int cut = splitPoint();
+                emit(cut, cut);
             }
             buf[count++] = b;
         }
@@ -103,14 +104,14 @@ public final class LineAssembler {
         if (waited < idleNanos) {
             return idleNanos - waited;
         }
-        emit(count);
+        emit(count, count);
         return -1;
     }
 
     /** Emits the partial line now, if there is one (the generation ends, the device closes). */
     public synchronized void flush() {
         if (count > 0) {
-            emit(count);
+            emit(count, count);
         }
     }
 
@@ -118,11 +119,14 @@ public final class LineAssembler {
         return count > 0;
     }
 
-    /** Emits {@code buf[0, end)} and keeps the bytes from {@code end} to {@code count} (a split's tail). */
-    private void emit(int end) {
+    /**
+     * Emits {@code buf[0, end)}, drops the bytes up to {@code consumed} (stripped carriage returns)
+     * and keeps the rest (a split's tail) for the next line.
+     */
+    private void emit(int end, int consumed) {
         String line = sanitize(buf, 0, end);
-        int rest = count - end;
-        System.arraycopy(buf, end, buf, 0, rest);
+        int rest = count - consumed;
+        System.arraycopy(buf, consumed, buf, 0, rest);
         count = rest;
         out.accept(line);
     }

@@ -43,8 +43,8 @@ public final class SocketConsole implements ConsoleSink {
     }
 
     /**
-     * Listens at {@code path}. A stale socket file (left by a process that died) is replaced; any
-     * other existing file is an error.
+     * Listens at {@code path}. A stale socket file (left by a process that died) is replaced; a
+     * socket someone listens on, or any other existing file, is an error.
      */
     public static SocketConsole listen(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
@@ -53,6 +53,9 @@ public final class SocketConsole implements ConsoleSink {
             if (!a.isOther()) {
                 throw new IOException(
                         "cannot listen on console socket " + path + ": a file that is not a socket exists");
+            }
+            if (inUse(path)) {
+                throw new IOException("cannot listen on console socket " + path + ": another process listens on it");
             }
             Files.delete(path);
         }
@@ -66,6 +69,15 @@ public final class SocketConsole implements ConsoleSink {
         SocketConsole c = new SocketConsole(path, server);
         Thread.ofPlatform().name("hvl9p-console-accept").daemon().start(c::acceptLoop);
         return c;
+    }
+
+    private static boolean inUse(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (IOException e) {
+            return false; // ECONNREFUSED: nobody listens, the file is stale
+        }
     }
 
     /** Where the clients' bytes go, for example {@code device::input}; until set they are dropped. */

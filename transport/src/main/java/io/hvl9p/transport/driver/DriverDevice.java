@@ -58,6 +58,8 @@ public final class DriverDevice {
     private final AtomicLong handlerRuns = new AtomicLong();
     private volatile List<DriverQueue> queues = List.of();
     private volatile int negotiatedFeatures;
+    /** Held by the interrupt thread for a whole round over every device: an ISR runs to completion. */
+    private final java.util.concurrent.locks.ReentrantLock isr;
 
     DriverDevice(
             GuestMemory mem,
@@ -65,7 +67,9 @@ public final class DriverDevice {
             Identity id,
             DeviceMemory memory,
             DriverDoorbell doorbell,
-            FrontEnd.Options options) {
+            FrontEnd.Options options,
+            java.util.concurrent.locks.ReentrantLock isr) {
+        this.isr = isr;
         this.mem = mem;
         this.regs = regs;
         this.id = id;
@@ -123,7 +127,16 @@ public final class DriverDevice {
         }
         forgetQueues("re-initialised");
         checkMagicVersion(id.index(), regs);
-        irqSignal.drainPermits(); // OpenAMP creates its wait semaphore here, empty
+        // OpenAMP creates its wait semaphore here, empty. On the runtime's single core an ISR runs
+        // to completion before this thread goes on; the lock gives the same here, so that the tail
+        // of the interrupt round that woke the previous device's set-up cannot leave a permit
+        // behind for this one.
+        isr.lock();
+        try {
+            irqSignal.drainPermits();
+        } finally {
+            isr.unlock();
+        }
         writeStatus(Regs.S_ACKNOWLEDGE);
         regs.kick();
         regs.writeReg(Regs.GUEST_PAGE_SIZE, Regs.PAGE_SIZE);

@@ -233,7 +233,15 @@ public final class FrontEnd implements AutoCloseable {
     private final AtomicLong interrupts = new AtomicLong();
     private volatile boolean closed;
 
-    private FrontEnd(DriverDoorbell doorbell, Options options, List<DriverDevice> devices, List<DeviceMemory> mems) {
+    private final java.util.concurrent.locks.ReentrantLock isr;
+
+    private FrontEnd(
+            DriverDoorbell doorbell,
+            Options options,
+            List<DriverDevice> devices,
+            List<DeviceMemory> mems,
+            java.util.concurrent.locks.ReentrantLock isr) {
+        this.isr = isr;
         this.doorbell = doorbell;
         this.options = options;
         this.devices = List.copyOf(devices);
@@ -261,6 +269,8 @@ public final class FrontEnd implements AutoCloseable {
             throw new IllegalArgumentException("no device headers (expected: at least one)");
         }
         Map<List<Long>, DeviceMemory> regions = new LinkedHashMap<>();
+        // Shared by the interrupt thread and every device's set-up (see DriverDevice.initialize).
+        java.util.concurrent.locks.ReentrantLock isr = new java.util.concurrent.locks.ReentrantLock();
         List<DriverDevice> devices = new ArrayList<>();
         for (int i = 0; i < pas.size(); i++) {
             long pa = pas.get(i);
@@ -294,9 +304,18 @@ public final class FrontEnd implements AutoCloseable {
                 dm = new DeviceMemory(mem, id.shmBase(), id.shmLen());
                 regions.put(key, dm);
             }
-            devices.add(new DriverDevice(mem, regs, id, dm, doorbell, options));
+            devices.add(new DriverDevice(mem, regs, id, dm, doorbell, options, isr));
         }
-        FrontEnd fe = new FrontEnd(doorbell, options, devices, new ArrayList<>(regions.values()));
+        FrontEnd fe = new FrontEnd(doorbell, options, devices, new ArrayList<>(regions.values()), isr);
+        // A booting runtime clears interrupts still pending from its previous life: an interrupt
+        // byte the last front-end never read would otherwise look like a stray interrupt during
+        // the first queue set-up and fail it (3a.4, 3a.11).
+        if (doorbell.interruptsDelivered()) {
+            int stale = 0;
+            while (stale < 1_000_000 && doorbell.awaitInterrupt(0)) {
+                stale++;
+            }
+        }
         fe.irqThread.start();
         return fe;
     }
@@ -323,8 +342,13 @@ public final class FrontEnd implements AutoCloseable {
             if (got) {
                 interrupts.incrementAndGet();
             }
-            for (DriverDevice d : devices) {
-                d.handleInterrupt();
+            isr.lock();
+            try {
+                for (DriverDevice d : devices) {
+                    d.handleInterrupt();
+                }
+            } finally {
+                isr.unlock();
             }
         }
     }

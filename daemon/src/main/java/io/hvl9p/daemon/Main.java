@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code hvl9p} command. Sub-commands not here yet arrive with their issues (shared memory in demo: 4, config: 5). */
+/** The {@code hvl9p} command. The configuration file and its sub-commands arrive with issue 5. */
 @Command(
         name = "hvl9p",
         mixinStandardHelpOptions = true,
@@ -15,8 +15,7 @@ import picocli.CommandLine.Command;
             "bare-metal image beside Linux) access to Linux directories and a",
             "console over hypervisor-less virtio shared memory.",
             "",
-            "Not here yet: config (issue 5); the shared-memory transport",
-            "and its runtime in 'demo' (issue 4)."
+            "Not here yet: the configuration file and export policies (issue 5)."
         },
         subcommands = {
             DemoCommand.class,

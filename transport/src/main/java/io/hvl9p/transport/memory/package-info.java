@@ -4,8 +4,7 @@
  *
  * <p>Implemented: {@link io.hvl9p.transport.memory.GuestMemory} over any native
  * {@link java.lang.foreign.MemorySegment}; mapping pools from {@code /dev/shm} files and UIO devices is
- * {@link io.hvl9p.transport.pool}. Not implemented yet (rest of issue 4): the pool layouts and the FDT
- * writer.
+ * {@link io.hvl9p.transport.pool}.
  *
  * <p>Invariant: no method ever touches memory outside the pool; every out-of-range address is a
  * {@link io.hvl9p.transport.memory.GuestMemoryException}.

@@ -7,7 +7,7 @@
  * mmap} downcall (package-private {@code Mmap}, errno captured). Each pool hands out a {@link
  * io.hvl9p.transport.memory.GuestMemory} at its physical base.
  *
- * <p>Not implemented yet (rest of issue 4): the pool layouts ({@code dtb}/{@code packed}), the FDT
- * writer, the register protocol, doorbells and the devices.
+ * <p>UIO is not tested here: the machine has no UIO device; {@code Pool.mapFile} exercises the same
+ * FFM {@code mmap} path.
  */
 package io.hvl9p.transport.pool;

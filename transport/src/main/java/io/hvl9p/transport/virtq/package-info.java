@@ -7,8 +7,8 @@
  *
  * <p>Implemented: legacy and explicit ring layouts, pop with the avail-index jump check, descriptor
  * chain validation (TTL, indirect tables, bounds, overflow, readable-before-writable), readAll,
- * writeAll, addUsed. Not implemented yet (rest of issue 4): event index and
- * VRING_AVAIL_F_NO_INTERRUPT handling, the pools in {@code /dev/shm} and UIO, the layouts and FDT,
- * the register protocol, doorbells, and the devices.
+ * writeAll, addUsed. The event index feature
+ * (VIRTIO_RING_F_EVENT_IDX) is not offered: legacy front-ends here do not use it; notification
+ * suppression uses the ring flags ({@code io.hvl9p.transport.mmio}).
  */
 package io.hvl9p.transport.virtq;

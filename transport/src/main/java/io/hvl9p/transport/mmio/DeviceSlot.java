@@ -92,13 +92,38 @@ final class DeviceSlot {
         for (int off = Regs.VERSION; off < Regs.BLOCK_SIZE; off += 4) {
             put(off, 0);
         }
+        put(Regs.GUEST_PAGE_SIZE, Regs.PAGE_SIZE);
+        put(Regs.QUEUE_ALIGN, Regs.PAGE_SIZE);
+        writeDeviceRegisters();
+        forgetDriver();
+    }
+
+    /**
+     * The driver wrote Status = 0 (checklist 3b.3): restore what the back-end owns, in place. The
+     * driver does not wait for the reset to be seen and may already be writing its next
+     * initialisation, so nothing it writes is touched: zeroing the block first lost its Status,
+     * QueueSel, QueueNum and QueuePFN writes and showed it a magic value of 0. QueuePFN keeps
+     * {@code stalePfn}, the value read before Status was seen at 0 (so it predates the next
+     * initialisation), and it is treated like the write-back after a re-initialisation (3a.5):
+     * ignored, unless the front-end then writes it again and waits quietly for the ACK.
+     */
+    private void restoreAfterDriverReset(int stalePfn) {
+        mem.writeU32Release(hdr + Regs.INTERRUPT_STATUS, 0);
+        writeDeviceRegisters();
+        forgetDriver();
+        if (stalePfn != 0 && stalePfn != Regs.PFN_ACK) {
+            lastAckPfn = stalePfn;
+            reinit = true;
+        }
+    }
+
+    /** The registers only the back-end writes, config space included, magic value last. */
+    private void writeDeviceRegisters() {
         put(Regs.VERSION, Regs.LEGACY_VERSION);
         put(Regs.DEVICE_ID, device.deviceId());
         put(Regs.VENDOR_ID, VENDOR_ID);
         put(Regs.HOST_FEATURES, device.hostFeatures());
-        put(Regs.GUEST_PAGE_SIZE, Regs.PAGE_SIZE);
         put(Regs.QUEUE_NUM_MAX, queueNumMax);
-        put(Regs.QUEUE_ALIGN, Regs.PAGE_SIZE);
         long shmBase = placement.memoryPa();
         long shmLen = placement.memorySize();
         put(Regs.SHM_LEN_LOW, (int) shmLen);
@@ -111,6 +136,9 @@ final class DeviceSlot {
         }
         mem.copyIn(hdr + Regs.CONFIG, config, 0, config.length);
         put(Regs.MAGIC_VALUE, Regs.MAGIC);
+    }
+
+    private void forgetDriver() {
         status = 0;
         lastAckPfn = 0;
         reinit = false;
@@ -150,6 +178,7 @@ final class DeviceSlot {
     }
 
     private boolean evaluateStatus() {
+        int pfnBefore = reg(Regs.QUEUE_PFN); // before Status: see restoreAfterDriverReset
         int s = reg(Regs.STATUS);
         if (s == status) {
             return false;
@@ -160,7 +189,7 @@ final class DeviceSlot {
             LOG.log(Level.DEBUG, "{0}: reset by the driver", name);
             resets++;
             teardown();
-            prefill();
+            restoreAfterDriverReset(pfnBefore);
             return true;
         }
         int was = prev & ~Regs.S_NEEDS_RESET;
@@ -360,6 +389,14 @@ final class DeviceSlot {
     /** From any thread: the generation {@code ctx} broke; handled on the controller thread. */
     void failLater(DeviceContext ctx, String reason) {
         pool.post(() -> {
+            if (ctx != null && live != ctx) {
+                return;
+            }
+            // Tasks run before the devices are evaluated: look at Status first. A driver that reset
+            // or re-initialised the device may already have reused the ring's memory (a zeroed ring
+            // reads as "available index 65535 ahead") while this generation was still being
+            // serviced; that ends the generation, it does not break the device.
+            evaluateStatus();
             if (ctx == null || live == ctx) {
                 needsReset(reason);
             }

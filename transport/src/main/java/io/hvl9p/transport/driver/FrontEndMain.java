@@ -1,7 +1,7 @@
 package io.hvl9p.transport.driver;
 
-import io.hvl9p.transport.doorbell.DriverDoorbell;
 import io.hvl9p.transport.doorbell.Doorbells;
+import io.hvl9p.transport.doorbell.DriverDoorbell;
 import io.hvl9p.transport.layout.PoolLayout;
 import io.hvl9p.transport.pool.Pool;
 import java.io.IOException;

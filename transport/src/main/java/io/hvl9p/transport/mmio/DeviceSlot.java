@@ -29,17 +29,18 @@ final class DeviceSlot {
     private final int queueNumMax;
     private final String name;
 
-    // The private copy (controller thread only).
-    private int status;
+    // The private copy (written by the controller thread only; volatile where snapshot() reads it
+    // from other threads, which poll it in loops).
+    private volatile int status;
     private int lastAckPfn;
     /** A re-initialisation was detected and no queue was acknowledged since (the ABA rule of 3a.5). */
     private boolean reinit;
 
-    private boolean broken;
-    private String brokenReason;
+    private volatile boolean broken;
+    private volatile String brokenReason;
     private VirtQueue[] queues;
-    private DeviceContext live;
-    private int generation;
+    private volatile DeviceContext live;
+    private volatile int generation;
 
     // Interrupt state, shared with completing threads.
     private final Object irqLock = new Object();
@@ -195,7 +196,11 @@ final class DeviceSlot {
         int was = prev & ~Regs.S_NEEDS_RESET;
         int now = s & ~Regs.S_NEEDS_RESET;
         boolean lostDriverOk = (was & Regs.S_DRIVER_OK) != 0 && (now & Regs.S_DRIVER_OK) == 0;
-        if (now < was || lostDriverOk || (now & Regs.S_FAILED) != 0) {
+        // DEVICE_NEEDS_RESET is the back-end's bit: if it is gone, the driver wrote Status. Kicks
+        // coalesce, so a reset and a new ACKNOWLEDGE, DRIVER (0x42 -> 0 -> 1 -> 2) may show up only
+        // as 0x42 -> 0x2, which is neither a decrease nor a lost DRIVER_OK.
+        boolean rewritten = (prev & Regs.S_NEEDS_RESET) != 0 && (s & Regs.S_NEEDS_RESET) == 0;
+        if (now < was || lostDriverOk || rewritten || (now & Regs.S_FAILED) != 0) {
             // 3a.2: a rebooted front-end shows up as Status going down, never as 0. The driver is
             // already writing the registers again: forget the queues, touch nothing.
             LOG.log(Level.DEBUG, "{0}: status 0x{1} -> 0x{2}: re-initialisation", name, hex(prev), hex(s));
@@ -204,6 +209,12 @@ final class DeviceSlot {
             broken = false;
             brokenReason = null;
             reinit = true;
+            // What QueuePFN held before the driver started over is stale (normally the last ACK's
+            // write-back; after DEVICE_NEEDS_RESET perhaps the very value that broke the device):
+            // not a request, unless written again and waited for (3a.5).
+            if (pfnBefore != 0 && pfnBefore != Regs.PFN_ACK) {
+                lastAckPfn = pfnBefore;
+            }
         }
         return true;
     }

@@ -29,17 +29,18 @@ final class DeviceSlot {
     private final int queueNumMax;
     private final String name;
 
-    // The private copy (controller thread only).
-    private int status;
+    // The private copy (written by the controller thread only; volatile where snapshot() reads it
+    // from other threads, which poll it in loops).
+    private volatile int status;
     private int lastAckPfn;
     /** A re-initialisation was detected and no queue was acknowledged since (the ABA rule of 3a.5). */
     private boolean reinit;
 
-    private boolean broken;
-    private String brokenReason;
+    private volatile boolean broken;
+    private volatile String brokenReason;
     private VirtQueue[] queues;
-    private DeviceContext live;
-    private int generation;
+    private volatile DeviceContext live;
+    private volatile int generation;
 
     // Interrupt state, shared with completing threads.
     private final Object irqLock = new Object();
@@ -96,13 +97,38 @@ final class DeviceSlot {
         for (int off = Regs.VERSION; off < Regs.BLOCK_SIZE; off += 4) {
             put(off, 0);
         }
+        put(Regs.GUEST_PAGE_SIZE, Regs.PAGE_SIZE);
+        put(Regs.QUEUE_ALIGN, Regs.PAGE_SIZE);
+        writeDeviceRegisters();
+        forgetDriver();
+    }
+
+    /**
+     * The driver wrote Status = 0 (checklist 3b.3): restore what the back-end owns, in place. The
+     * driver does not wait for the reset to be seen and may already be writing its next
+     * initialisation, so nothing it writes is touched: zeroing the block first lost its Status,
+     * QueueSel, QueueNum and QueuePFN writes and showed it a magic value of 0. QueuePFN keeps
+     * {@code stalePfn}, the value read before Status was seen at 0 (so it predates the next
+     * initialisation), and it is treated like the write-back after a re-initialisation (3a.5):
+     * ignored, unless the front-end then writes it again and waits quietly for the ACK.
+     */
+    private void restoreAfterDriverReset(int stalePfn) {
+        mem.writeU32Release(hdr + Regs.INTERRUPT_STATUS, 0);
+        writeDeviceRegisters();
+        forgetDriver();
+        if (stalePfn != 0 && stalePfn != Regs.PFN_ACK) {
+            lastAckPfn = stalePfn;
+            reinit = true;
+        }
+    }
+
+    /** The registers only the back-end writes, config space included, magic value last. */
+    private void writeDeviceRegisters() {
         put(Regs.VERSION, Regs.LEGACY_VERSION);
         put(Regs.DEVICE_ID, device.deviceId());
         put(Regs.VENDOR_ID, VENDOR_ID);
         put(Regs.HOST_FEATURES, device.hostFeatures());
-        put(Regs.GUEST_PAGE_SIZE, Regs.PAGE_SIZE);
         put(Regs.QUEUE_NUM_MAX, queueNumMax);
-        put(Regs.QUEUE_ALIGN, Regs.PAGE_SIZE);
         long shmBase = placement.memoryPa();
         long shmLen = placement.memorySize();
         put(Regs.SHM_LEN_LOW, (int) shmLen);
@@ -115,6 +141,9 @@ final class DeviceSlot {
         }
         mem.copyIn(hdr + Regs.CONFIG, config, 0, config.length);
         put(Regs.MAGIC_VALUE, Regs.MAGIC);
+    }
+
+    private void forgetDriver() {
         status = 0;
         lastAckPfn = 0;
         reinit = false;
@@ -154,6 +183,7 @@ final class DeviceSlot {
     }
 
     private boolean evaluateStatus() {
+        int pfnBefore = reg(Regs.QUEUE_PFN); // before Status: see restoreAfterDriverReset
         int s = reg(Regs.STATUS);
         if (s == status) {
             return false;
@@ -164,13 +194,17 @@ final class DeviceSlot {
             LOG.log(Level.DEBUG, "{0}: reset by the driver", name);
             resets++;
             teardown();
-            prefill();
+            restoreAfterDriverReset(pfnBefore);
             return true;
         }
         int was = prev & ~Regs.S_NEEDS_RESET;
         int now = s & ~Regs.S_NEEDS_RESET;
         boolean lostDriverOk = (was & Regs.S_DRIVER_OK) != 0 && (now & Regs.S_DRIVER_OK) == 0;
-        if (now < was || lostDriverOk || (now & Regs.S_FAILED) != 0) {
+        // DEVICE_NEEDS_RESET is the back-end's bit: if it is gone, the driver wrote Status. Kicks
+        // coalesce, so a reset and a new ACKNOWLEDGE, DRIVER (0x42 -> 0 -> 1 -> 2) may show up only
+        // as 0x42 -> 0x2, which is neither a decrease nor a lost DRIVER_OK.
+        boolean rewritten = (prev & Regs.S_NEEDS_RESET) != 0 && (s & Regs.S_NEEDS_RESET) == 0;
+        if (now < was || lostDriverOk || rewritten || (now & Regs.S_FAILED) != 0) {
             // 3a.2: a rebooted front-end shows up as Status going down, never as 0. The driver is
             // already writing the registers again: forget the queues, touch nothing.
             LOG.log(Level.DEBUG, "{0}: status 0x{1} -> 0x{2}: re-initialisation", name, hex(prev), hex(s));
@@ -179,6 +213,12 @@ final class DeviceSlot {
             broken = false;
             brokenReason = null;
             reinit = true;
+            // What QueuePFN held before the driver started over is stale (normally the last ACK's
+            // write-back; after DEVICE_NEEDS_RESET perhaps the very value that broke the device):
+            // not a request, unless written again and waited for (3a.5).
+            if (pfnBefore != 0 && pfnBefore != Regs.PFN_ACK) {
+                lastAckPfn = pfnBefore;
+            }
         }
         return true;
     }
@@ -369,6 +409,14 @@ final class DeviceSlot {
     /** From any thread: the generation {@code ctx} broke; handled on the controller thread. */
     void failLater(DeviceContext ctx, String reason) {
         pool.post(() -> {
+            if (ctx != null && live != ctx) {
+                return;
+            }
+            // Tasks run before the devices are evaluated: look at Status first. A driver that reset
+            // or re-initialised the device may already have reused the ring's memory (a zeroed ring
+            // reads as "available index 65535 ahead") while this generation was still being
+            // serviced; that ends the generation, it does not break the device.
+            evaluateStatus();
             if (ctx == null || live == ctx) {
                 needsReset(reason);
             }

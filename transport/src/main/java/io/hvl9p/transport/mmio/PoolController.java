@@ -272,7 +272,7 @@ public final class PoolController implements AutoCloseable {
             if (closed) {
                 break;
             }
-            if (pass(now) && pollNanos > 0) {
+            if (pass(now, lastKick) && pollNanos > 0) {
                 poll();
             }
         }
@@ -286,7 +286,11 @@ public final class PoolController implements AutoCloseable {
         long idleSince = System.nanoTime();
         while (!closed && thread == Thread.currentThread() && System.nanoTime() - idleSince < pollNanos) {
             flushInterrupt();
-            if (pass(System.nanoTime())) {
+            long now = System.nanoTime();
+            // Kicks are not consumed while polling, so lastKick says nothing about how quiet the
+            // front-end is: it counts as active (else the quiet-period rule of 3a.5 fires while
+            // the front-end is still writing its registers, and acknowledges a stale QueuePFN).
+            if (pass(now, now)) {
                 idleSince = System.nanoTime();
             } else {
                 Thread.onSpinWait();
@@ -297,10 +301,11 @@ public final class PoolController implements AutoCloseable {
         }
         // A driver that saw NO_NOTIFY may have added a buffer without kicking just before it was
         // cleared: one more look closes that window.
-        pass(System.nanoTime());
+        long now = System.nanoTime();
+        pass(now, now);
     }
 
-    private boolean pass(long now) {
+    private boolean pass(long now, long kick) {
         boolean work = false;
         Runnable task;
         while ((task = tasks.poll()) != null) {
@@ -308,7 +313,7 @@ public final class PoolController implements AutoCloseable {
             work = true;
         }
         for (DeviceSlot s : slots) {
-            work |= s.evaluate(now, lastKick);
+            work |= s.evaluate(now, kick);
         }
         return work;
     }

@@ -50,6 +50,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long the runtime may take (default 60)")
     int timeoutSeconds = 60;
 
+    /**
+     * Hidden, for the Ctrl-C test: the runtime waits for a line of console input (which nobody
+     * types) before it finishes, so that it is certainly still running when the interrupt comes.
+     */
+    @Option(names = "--hold", hidden = true)
+    boolean hold;
+
     /** For tests: the pool's name, to check it is gone. */
     static volatile String lastPool;
 
@@ -71,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         Path top = Files.createTempDirectory("hvl9p-demo-");
-        Demo demo = new Demo(top, kind, out);
+        Demo demo = new Demo(top, kind, out, hold);
         Thread hook = new Thread(demo::cleanUp, "hvl9p-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -91,15 +98,17 @@ final class DemoCommand implements Callable<Integer> {
         private final Path top;
         private final PoolLayout.Kind kind;
         private final PrintWriter out;
+        private final boolean hold;
         private final String id = "hvl9p-demo-" + ProcessHandle.current().pid();
         private volatile RuntimeHost host;
         private volatile Process runtime;
         private boolean cleaned;
 
-        Demo(Path top, PoolLayout.Kind kind, PrintWriter out) {
+        Demo(Path top, PoolLayout.Kind kind, PrintWriter out, boolean hold) {
             this.top = top;
             this.kind = kind;
             this.out = out;
+            this.hold = hold;
         }
 
         int run(Duration timeout) throws IOException, InterruptedException {
@@ -157,6 +166,9 @@ final class DemoCommand implements Callable<Integer> {
                     "--hello",
                     "hello from rt1, an auxiliary runtime with no IP stack",
                     "--files"));
+            if (hold) {
+                cmd.addAll(List.of("--echo-lines", "1", "--timeout", timeout.toSeconds() + "s"));
+            }
             runtime = new ProcessBuilder(cmd)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)

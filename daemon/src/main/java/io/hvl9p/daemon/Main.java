@@ -1,6 +1,7 @@
 package io.hvl9p.daemon;
 
 import io.hvl9p.protocol.MiscConstants;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,10 +49,19 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the exit status (for tests). */
     public static int run(String... args) {
+        return command().execute(args);
+    }
+
+    /** Runs the command line with its output and error text going to {@code out} and {@code err} (for tests). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return command().setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine command() {
         CommandLine cl = new CommandLine(new Main());
         // the load generator parses its own options
         cl.getSubcommands().get("load").setUnmatchedOptionsArePositionalParams(true);
-        return cl.execute(args);
+        return cl;
     }
 
     static String versionLine() {

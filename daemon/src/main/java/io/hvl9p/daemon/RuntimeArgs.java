@@ -5,8 +5,10 @@ import io.hvl9p.daemon.runtime.Units;
 import io.hvl9p.transport.layout.PoolLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The options of one {@code --runtime} group of {@code hvl9p serve} (until the configuration file, issue 5). */
@@ -73,15 +75,32 @@ final class RuntimeArgs {
             description = "keep polling this long after work before sleeping on the doorbell (default 50us; 0: off)")
     String pollTime = "50us";
 
+    /**
+     * The runtime these options describe.
+     *
+     * @throws IllegalArgumentException naming the runtime and the option that is wrong
+     */
     RuntimeSpec toSpec() {
+        try {
+            return spec();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw m.startsWith("runtime " + name + " ") || m.startsWith("runtime name ")
+                    ? e
+                    : new IllegalArgumentException("--runtime " + name + ": " + m, e);
+        }
+    }
+
+    private RuntimeSpec spec() {
         List<RuntimeSpec.NinePSpec> devices = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (String n : ninep) {
             int colon = n.indexOf(':');
             String export = colon < 0 ? n : n.substring(0, colon);
             int mem = RuntimeSpec.DEFAULT_9P_MEMORY;
             if (colon >= 0) {
                 long v = Units.size("--9p " + export + " memory", n.substring(colon + 1));
-                if (v < 0x1000 || v > Integer.MAX_VALUE) {
+                if (v < 0x1000 || v > Integer.MAX_VALUE || v % 0x1000 != 0) {
                     throw new IllegalArgumentException(
                             "--9p " + n + ": memory " + v + " (expected: 4K to 2G, a multiple of 4 KiB)");
                 }
@@ -90,15 +109,16 @@ final class RuntimeArgs {
             if (export.isEmpty()) {
                 throw new IllegalArgumentException("--9p \"" + n + "\" (expected: EXPORT or EXPORT:MEMORY)");
             }
+            if (!seen.add(export)) {
+                throw new IllegalArgumentException("--9p " + export + " given twice (one device per export)");
+            }
             devices.add(new RuntimeSpec.NinePSpec(export, mem));
         }
         PoolLayout.Kind kind =
                 switch (layout.toLowerCase(Locale.ROOT)) {
                     case "dtb" -> PoolLayout.Kind.DTB;
                     case "packed" -> PoolLayout.Kind.PACKED;
-                    default ->
-                        throw new IllegalArgumentException(
-                                "--runtime " + name + ": --layout " + layout + " (expected: dtb or packed)");
+                    default -> throw new IllegalArgumentException("--layout " + layout + " (expected: dtb or packed)");
                 };
         return new RuntimeSpec(
                 name,

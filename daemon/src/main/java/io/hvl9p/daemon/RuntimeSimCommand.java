@@ -5,6 +5,8 @@ import io.hvl9p.daemon.runtime.Units;
 import io.hvl9p.transport.driver.FrontEnd;
 import io.hvl9p.transport.layout.PoolLayout;
 import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -100,6 +102,15 @@ final class RuntimeSimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("hvl9p runtime-sim: " + e.getMessage());
             return 2;
+        } catch (NoSuchFileException e) {
+            if (Path.of("/dev/shm", pool).toString().equals(e.getFile())) {
+                // the transport's message speaks to programmers (Pool.shm); this one to whoever runs the command
+                err.println("hvl9p runtime-sim: " + name + ": no pool " + e.getFile()
+                        + " (the back-end creates it: start 'hvl9p serve --runtime ...' first)");
+            } else {
+                err.println("hvl9p runtime-sim: " + name + ": " + e.getMessage());
+            }
+            return 1;
         } catch (Exception e) {
             err.println("hvl9p runtime-sim: " + name + ": " + e.getMessage());
             return 1;

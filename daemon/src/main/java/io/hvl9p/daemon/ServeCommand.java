@@ -11,11 +11,15 @@ import io.hvl9p.server.net.SocketListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -151,11 +155,26 @@ final class ServeCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--export " + a.name() + " given twice");
                 }
             }
-            java.util.Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
+            Map<String, String> pools = new HashMap<>();
+            Map<String, String> doorbells = new HashMap<>();
             for (RuntimeArgs r : runtimes) {
                 RuntimeSpec rs = r.toSpec();
                 if (!names.add(rs.name())) {
                     throw new IllegalArgumentException("--runtime " + rs.name() + " given twice");
+                }
+                // A pool or a doorbell belongs to exactly one runtime: the second would replace the
+                // first's /dev/shm file or FIFOs, and its runtime would attach to the wrong pool.
+                String poolOwner = pools.putIfAbsent(rs.backing(), rs.name());
+                if (poolOwner != null) {
+                    throw new IllegalArgumentException("--runtime " + rs.name() + ": pool " + rs.backing()
+                            + " is already runtime " + poolOwner + "'s (expected: one pool per runtime)");
+                }
+                String bell = canonicalDoorbell(rs.doorbell());
+                String bellOwner = bell.startsWith("poll") ? null : doorbells.putIfAbsent(bell, rs.name());
+                if (bellOwner != null) {
+                    throw new IllegalArgumentException("--runtime " + rs.name() + ": doorbell " + rs.doorbell()
+                            + " is already runtime " + bellOwner + "'s (expected: one doorbell per runtime)");
                 }
                 for (RuntimeSpec.NinePSpec n : rs.ninep()) {
                     if (!parsed.containsKey(n.export())) {
@@ -215,7 +234,8 @@ final class ServeCommand implements Callable<Integer> {
                             out.flush();
                         }));
             }
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
+            // whatever failed, the runtimes already started are stopped and their pools and FIFOs removed
             hosts.forEach(RuntimeHost::close);
             listeners.forEach(SocketListener::close);
             server.close();
@@ -279,6 +299,18 @@ final class ServeCommand implements Callable<Integer> {
             // the hook runs it
         }
         return 0;
+    }
+
+    /** {@code fifo:PATH} with PATH absolute and normalised, so that two spellings of one FIFO compare equal. */
+    private static String canonicalDoorbell(String spec) {
+        if (spec.startsWith("fifo:") && spec.length() > 5 && spec.indexOf('\0') < 0) {
+            try {
+                return "fifo:" + Path.of(spec.substring(5)).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                return spec;
+            }
+        }
+        return spec;
     }
 
     /** The server settings of one 9p device: the same as the sockets', with fewer workers. */

@@ -6,7 +6,6 @@ import io.hvl9p.console.FanOutSink;
 import io.hvl9p.console.LogFileSink;
 import io.hvl9p.console.SocketConsole;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,9 +28,9 @@ public final class ConsoleWiring implements AutoCloseable {
 
     /**
      * @param stdout receives {@code [runtime] line} when the spec sends lines to standard output
-     * @throws UncheckedIOException if the log file or the socket cannot be opened
+     * @throws IOException naming the runtime, if the log file or the socket cannot be opened
      */
-    static ConsoleWiring create(RuntimeSpec spec, Consumer<String> stdout) {
+    static ConsoleWiring create(RuntimeSpec spec, Consumer<String> stdout) throws IOException {
         List<ConsoleSink> sinks = new ArrayList<>();
         SocketConsole socket = null;
         try {
@@ -53,7 +52,7 @@ public final class ConsoleWiring implements AutoCloseable {
                     // the open error is the one reported
                 }
             }
-            throw new UncheckedIOException("runtime " + spec.name() + ": console: " + e.getMessage(), e);
+            throw new IOException("runtime " + spec.name() + ": console: " + e.getMessage(), e);
         }
         ConsoleDevice device = new ConsoleDevice(spec.name(), new FanOutSink(sinks));
         if (socket != null) {

@@ -74,7 +74,12 @@ public final class RuntimeHost implements AutoCloseable {
             devices.add(new DeviceSpec(3, spec.consoleMemory()));
         }
         long size = spec.size() > 0 ? spec.size() : defaultSize(spec, devices);
-        PoolLayout layout = PoolLayout.of(spec.layout(), spec.physBase(), size, devices);
+        PoolLayout layout;
+        try {
+            layout = PoolLayout.of(spec.layout(), spec.physBase(), size, devices);
+        } catch (IllegalArgumentException e) {
+            throw named(spec, e);
+        }
         List<Backend> backends = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
         List<VirtioDevice> virtio = new ArrayList<>();
@@ -86,8 +91,13 @@ public final class RuntimeHost implements AutoCloseable {
                 RuntimeSpec.NinePSpec n = spec.ninep().get(i);
                 // In the packed layout all devices share one area; the configured size is still this
                 // device's share of it (the default pool size is the sum of the shares).
-                int msize = Virtio9pDevice.msizeFor(
-                        Math.min(n.memory(), layout.device(i).memorySize()));
+                int msize;
+                try {
+                    msize = Virtio9pDevice.msizeFor(
+                            Math.min(n.memory(), layout.device(i).memorySize()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("9p " + n.export() + ": " + e.getMessage(), e);
+                }
                 Backend b = openExport.apply(n.export());
                 backends.add(b);
                 ServerConfig.Builder cfg = base.apply(spec.name() + "/" + n.export());
@@ -100,7 +110,13 @@ public final class RuntimeHost implements AutoCloseable {
                 virtio.add(console.device());
             }
             pool = openPool(spec, size);
-            doorbell = Doorbells.backEnd(spec.doorbell());
+            try {
+                doorbell = Doorbells.backEnd(spec.doorbell());
+            } catch (IOException e) {
+                throw named("doorbell " + spec.doorbell(), e);
+            } catch (IllegalArgumentException e) {
+                throw named("doorbell " + spec.doorbell(), e);
+            }
             PoolController c = PoolController.start(
                     spec.name(),
                     pool.memory(),
@@ -121,8 +137,35 @@ public final class RuntimeHost implements AutoCloseable {
             if (pool != null) {
                 pool.close();
             }
+            if (e instanceof IOException io) {
+                throw named(spec, io);
+            }
+            if (e instanceof IllegalArgumentException iae) {
+                throw named(spec, iae);
+            }
             throw e;
         }
+    }
+
+    private static IOException named(String what, IOException e) {
+        return new IOException(what + ": " + e.getMessage(), e);
+    }
+
+    private static IllegalArgumentException named(String what, IllegalArgumentException e) {
+        return new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
+
+    /** {@code e} with a message that names the runtime (once), so that serve's message says which runtime failed. */
+    private static IOException named(RuntimeSpec spec, IOException e) {
+        return namesRuntime(spec, e) ? e : named("runtime " + spec.name(), e);
+    }
+
+    private static IllegalArgumentException named(RuntimeSpec spec, IllegalArgumentException e) {
+        return namesRuntime(spec, e) ? e : named("runtime " + spec.name(), e);
+    }
+
+    private static boolean namesRuntime(RuntimeSpec spec, Exception e) {
+        return String.valueOf(e.getMessage()).startsWith("runtime " + spec.name() + ":");
     }
 
     private static long defaultSize(RuntimeSpec spec, List<DeviceSpec> devices) {

@@ -19,6 +19,7 @@ import io.hvl9p.transport.driver.DriverQueue;
 import io.hvl9p.transport.driver.FrontEnd;
 import io.hvl9p.transport.layout.DeviceSpec;
 import io.hvl9p.transport.layout.PoolLayout;
+import io.hvl9p.transport.memory.GuestMemory;
 import io.hvl9p.transport.mmio.PoolController;
 import io.hvl9p.transport.pool.Pool;
 import io.hvl9p.virtio9p.client.VirtioFrameChannel;
@@ -205,6 +206,11 @@ final class ShmRig implements AutoCloseable {
 
     DriverDevice driver() {
         return driverDevices.get(0);
+    }
+
+    /** The pool as the front-end maps it. */
+    GuestMemory driverMemory() {
+        return driverPool.memory();
     }
 
     DriverQueue queue() {

@@ -90,9 +90,22 @@ final class ShmRig implements AutoCloseable {
             return new Config(kind, memory, queueSize, options, lockWait, v, devices, leakCheck);
         }
 
-        /** {@code n} 9p devices (tags share, share1, ...) on the same export: one session each. */
+        /**
+         * {@code n} 9p devices (tags share, share1, ...) on the same export: one session each. The
+         * QueuePFN ACK is then awaited without OpenAMP's strictness: every interrupt runs every
+         * device's handler, and the one for device 0's last ACK may still be running when device 1
+         * starts its set-up (a race of the front-end simulator, not of the back-end).
+         */
         Config withDevices(int n) {
-            return new Config(kind, memory, queueSize, options, lockWait, msize, n, leakCheck);
+            return new Config(
+                    kind,
+                    memory,
+                    queueSize,
+                    options.withStrictAck(n == 1 && options.strictAck()),
+                    lockWait,
+                    msize,
+                    n,
+                    leakCheck);
         }
 
         Config withoutLeakCheck() {
@@ -206,6 +219,10 @@ final class ShmRig implements AutoCloseable {
 
     DriverDevice driver() {
         return driverDevices.get(0);
+    }
+
+    PoolController controller() {
+        return controller;
     }
 
     /** The pool as the front-end maps it. */

@@ -79,18 +79,25 @@ public final class Virtio9pDevice implements VirtioDevice {
     /**
      * The msize a device memory of {@code memoryBytes} supports: the front-end keeps its ring and at
      * least one T- and one R-buffer of msize in it (OpenAMP's bounce buffers only work that way,
-     * 3a.8), rounded down to 4 KiB. So a 24 KiB reference block gives 4 KiB.
+     * 3a.8), rounded down to 4 KiB. The ring must be 4 KiB aligned while the device memory need not
+     * be (in the {@code dtb} layout it starts 0x200 into a page), so up to a page is lost before the
+     * ring, and the rest of the ring's last page may be too small for a buffer. So a 24 KiB
+     * reference block gives 4 KiB.
      *
      * @throws IllegalArgumentException if not even a 4 KiB msize fits
      */
     public static int msizeFor(long memoryBytes) {
-        long ring = SplitQueue.legacyBytes(ASSUMED_QUEUE, 4096);
+        long ring = alignUp(SplitQueue.legacyBytes(ASSUMED_QUEUE, 4096)) + 4096; // + the alignment slack
         long perBuffer = (memoryBytes - ring) / 2 / 4096 * 4096;
         if (perBuffer < 4096) {
             throw new IllegalArgumentException("device memory of " + memoryBytes + " bytes leaves no room for a 4 KiB"
                     + " msize (expected: at least " + (ring + 2 * 4096) + " bytes for the ring and two buffers)");
         }
         return (int) Math.min(perBuffer, Integer.MAX_VALUE - 4096);
+    }
+
+    private static long alignUp(long v) {
+        return (v + 4095) & -4096L;
     }
 
     public String tag() {

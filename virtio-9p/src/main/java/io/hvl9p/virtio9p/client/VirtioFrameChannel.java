@@ -3,6 +3,7 @@ package io.hvl9p.virtio9p.client;
 import io.hvl9p.protocol.EncodedFrame;
 import io.hvl9p.protocol.client.FrameChannel;
 import io.hvl9p.transport.driver.DriverQueue;
+import io.hvl9p.transport.driver.OutOfDeviceMemoryException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ public final class VirtioFrameChannel implements FrameChannel {
         outstanding.incrementAndGet();
         Thread.ofVirtual().name("hvl9p-virtio-call").start(() -> {
             try {
-                byte[] reply = queue.call(request, capacity, timeoutNanos);
+                byte[] reply = callWhenRoom(request, capacity);
                 if (reply.length > 0) {
                     replies.add(ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN));
                 }
@@ -58,6 +59,24 @@ public final class VirtioFrameChannel implements FrameChannel {
                 outstanding.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * One call; while the device memory has no room for its buffers (other requests hold it), it
+     * waits for them to complete instead of failing the session, up to the timeout.
+     */
+    private byte[] callWhenRoom(byte[] request, int capacity) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            try {
+                return queue.call(request, capacity, timeoutNanos);
+            } catch (OutOfDeviceMemoryException e) {
+                if (outstanding.get() <= 1 || System.nanoTime() - deadline > 0 || closed) {
+                    throw e; // nothing else holds memory that could come back: it will never fit
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+        }
     }
 
     @Override

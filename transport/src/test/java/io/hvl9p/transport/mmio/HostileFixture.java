@@ -62,14 +62,16 @@ final class HostileFixture implements AutoCloseable {
     }
 
     /**
-     * The victim ends in DEVICE_NEEDS_RESET for {@code reasonPart}, with a config-change interrupt;
-     * the controller runs, the bystander and pool B work, and the victim works again after a reset
-     * and a new initialisation.
+     * The victim ends in DEVICE_NEEDS_RESET for a reason containing every one of {@code
+     * reasonParts}, with a config-change interrupt; the controller runs, the bystander and pool B
+     * work, and the victim works again after a reset and a new initialisation.
      */
-    void assertContained(String reasonPart) throws IOException {
+    void assertContained(String... reasonParts) throws IOException {
         long changes = victim().configChanges();
         DeviceState s = a.await(0, DeviceState::needsReset, "DEVICE_NEEDS_RESET");
-        assertThat(s.reason()).containsIgnoringCase(reasonPart);
+        for (String part : reasonParts) {
+            assertThat(s.reason()).containsIgnoringCase(part);
+        }
         assertThat(s.running()).isFalse();
         assertThat(victim().status() & Regs.S_NEEDS_RESET).isEqualTo(Regs.S_NEEDS_RESET);
         HvlRig.await(() -> victim().configChanges() > changes || changes > 0, "a config-change interrupt");

@@ -59,6 +59,10 @@ final class RawQueue {
         return (int) (desc / Regs.PAGE_SIZE);
     }
 
+    long availRingPa() {
+        return avail;
+    }
+
     int usedIdx() {
         return mem.readU16Acquire(used + 2);
     }

@@ -28,6 +28,11 @@ final class HostileFixture implements AutoCloseable {
         b.attach(HvlRig.lenient());
         bystander = a.started(1, 4, 8);
         other = b.started(0, 8);
+        // initialize() returns once DRIVER_OK is written and kicked, not once the controller has
+        // seen it: without this, a victim broken in the very pass that starts the bystander was
+        // seen with the bystander not yet running (assertContained failed now and then)
+        a.await(1, DeviceState::running, "the bystander running");
+        b.await(0, DeviceState::running, "pool B's device running");
     }
 
     DriverDevice victim() {

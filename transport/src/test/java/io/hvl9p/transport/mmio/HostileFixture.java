@@ -28,6 +28,11 @@ final class HostileFixture implements AutoCloseable {
         b.attach(HvlRig.lenient());
         bystander = a.started(1, 4, 8);
         other = b.started(0, 8);
+        // initialize() returns once DRIVER_OK is written and kicked, not once the controller has
+        // seen it: without this, a victim broken in the very pass that starts the bystander was
+        // seen with the bystander not yet running (assertContained failed now and then)
+        a.await(1, DeviceState::running, "the bystander running");
+        b.await(0, DeviceState::running, "pool B's device running");
     }
 
     DriverDevice victim() {
@@ -62,14 +67,16 @@ final class HostileFixture implements AutoCloseable {
     }
 
     /**
-     * The victim ends in DEVICE_NEEDS_RESET for {@code reasonPart}, with a config-change interrupt;
-     * the controller runs, the bystander and pool B work, and the victim works again after a reset
-     * and a new initialisation.
+     * The victim ends in DEVICE_NEEDS_RESET for a reason containing every one of {@code
+     * reasonParts}, with a config-change interrupt; the controller runs, the bystander and pool B
+     * work, and the victim works again after a reset and a new initialisation.
      */
-    void assertContained(String reasonPart) throws IOException {
+    void assertContained(String... reasonParts) throws IOException {
         long changes = victim().configChanges();
         DeviceState s = a.await(0, DeviceState::needsReset, "DEVICE_NEEDS_RESET");
-        assertThat(s.reason()).containsIgnoringCase(reasonPart);
+        for (String part : reasonParts) {
+            assertThat(s.reason()).containsIgnoringCase(part);
+        }
         assertThat(s.running()).isFalse();
         assertThat(victim().status() & Regs.S_NEEDS_RESET).isEqualTo(Regs.S_NEEDS_RESET);
         HvlRig.await(() -> victim().configChanges() > changes || changes > 0, "a config-change interrupt");

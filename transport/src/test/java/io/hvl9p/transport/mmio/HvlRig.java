@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -169,6 +171,24 @@ final class HvlRig implements AutoCloseable {
         DeviceState await(int i, Predicate<DeviceState> p, String what) {
             HvlRig.await(() -> p.test(state(i)), name + " device " + i + ": " + what + " (last: " + state(i) + ")");
             return state(i);
+        }
+
+        /**
+         * Returns once the controller has finished the pass it is in and sent every interrupt that
+         * pass asked for: so every interrupt byte caused by what the test did before is in the FIFO,
+         * and every register change the controller makes in response has been made. A task posted
+         * now runs at the start of a later pass; two in a row, because the interrupts of a pass are
+         * sent before the next pass except before the one look that ends a polling period.
+         */
+        void fence() throws InterruptedException {
+            for (int i = 0; i < 2; i++) {
+                CountDownLatch done = new CountDownLatch(1);
+                controller.post(done::countDown);
+                if (!done.await(LONG, TimeUnit.NANOSECONDS)) {
+                    throw new AssertionError(
+                            name + ": the controller ran no pass (last: " + controller.devices() + ")");
+                }
+            }
         }
 
         /** The FIFO that carries interrupts to the front-end, opened for reading (to count bytes). */

@@ -75,6 +75,9 @@ final class BenchShmCommand implements Callable<Integer> {
     @Option(names = "--tcp-port", hidden = true)
     int tcpPort;
 
+    @Option(names = "--host-file", hidden = true)
+    Path hostFile;
+
     @Override
     public Integer call() throws Exception {
         if (client) {
@@ -83,7 +86,9 @@ final class BenchShmCommand implements Callable<Integer> {
                 String[] p = t.split("\\|");
                 ts.add(new ShmBench.Target(p[0], p[1], p[2], Long.parseLong(p[3])));
             }
-            return new ShmBench(ts, ping, tcpPort, "big", rounds, seconds, msize).run(System.out);
+            return new ShmBench(ts, ping, tcpPort, "big", rounds, seconds, msize)
+                    .hostFile(hostFile)
+                    .run(System.out);
         }
         return parent(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
@@ -152,6 +157,8 @@ final class BenchShmCommand implements Callable<Integer> {
                     id + "-ping",
                     "--tcp-port",
                     Integer.toString(port),
+                    "--host-file",
+                    export.resolve("big").toString(),
                     "--rounds",
                     Integer.toString(rounds),
                     "--seconds",

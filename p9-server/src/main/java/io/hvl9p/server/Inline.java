@@ -3,9 +3,11 @@ package io.hvl9p.server;
 import io.hvl9p.protocol.TMessage;
 
 /**
- * Which requests may run on a connection's reader thread when it is idle: metadata operations
- * that never wait on anything but the file system. Data transfers, fsync, locks (which may wait)
- * and xattr writes go to the workers, so that a slow one never delays reading the next request.
+ * Which requests may run on a connection's reader thread when it is idle: operations that never
+ * wait on anything but the file system, reads and writes included (a sequential reader has one
+ * request in flight, and the hand-off to a worker costs more than copying 64 KiB). Fsync, locks
+ * (which may wait) and xattr writes go to the workers. A request that runs inline longer than
+ * {@link Connection#INLINE_STALL} loses the reader role, so a slow one never stalls the session.
  */
 final class Inline {
     private Inline() {}
@@ -13,6 +15,8 @@ final class Inline {
     static boolean allowed(TMessage m) {
         return switch (m) {
             case TMessage.Tgetattr x -> true;
+            case TMessage.Tread x -> true;
+            case TMessage.Twrite x -> true;
             case TMessage.Twalk x -> true;
             case TMessage.Tclunk x -> true;
             case TMessage.Tattach x -> true;

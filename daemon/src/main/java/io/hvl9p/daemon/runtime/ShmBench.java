@@ -49,6 +49,7 @@ public final class ShmBench {
     private final String pingPool;
     private final int tcpPort;
     private final String file;
+    private java.nio.file.Path hostFile;
     private final int rounds;
     private final long nanos;
     private final int msize;
@@ -62,6 +63,12 @@ public final class ShmBench {
         this.rounds = rounds;
         this.nanos = (long) (seconds * 1e9);
         this.msize = msize;
+    }
+
+    /** The big file's host path, for the page-cache read limit (null: that row is left out). */
+    public ShmBench hostFile(java.nio.file.Path p) {
+        this.hostFile = p;
+        return this;
     }
 
     /** Results of one scenario in one round. */
@@ -102,6 +109,10 @@ public final class ShmBench {
                     }
                     rowNames.add("memory copy of " + (msize - MiscConstants.IOHDRSZ) + " B (the limit)");
                     row.add(memcpy(msize - MiscConstants.IOHDRSZ));
+                    if (hostFile != null) {
+                        rowNames.add("pread of " + (msize - MiscConstants.IOHDRSZ) + " B from the page cache, no 9P");
+                        row.add(pread(msize - MiscConstants.IOHDRSZ));
+                    }
                     if (round > 0) {
                         samples.add(row);
                         names = rowNames;
@@ -209,6 +220,30 @@ public final class ShmBench {
             while (now < end) {
                 MemorySegment.copy(src, 0, dst, 0, size);
                 bytes += size;
+                now = System.nanoTime();
+            }
+            return new Sample(0, 0, 0, bytes / 1048576.0 / ((now - start) / 1e9));
+        }
+    }
+
+    /** The file system's own limit: the same sequential reads, straight from the page cache. */
+    private Sample pread(int size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(size);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(hostFile)) {
+            long offset = 0;
+            long bytes = 0;
+            long start = System.nanoTime();
+            long end = start + nanos;
+            long now = start;
+            while (now < end) {
+                buf.clear();
+                int got = ch.read(buf, offset);
+                if (got <= 0) {
+                    offset = 0;
+                } else {
+                    offset += got;
+                    bytes += got;
+                }
                 now = System.nanoTime();
             }
             return new Sample(0, 0, 0, bytes / 1048576.0 / ((now - start) / 1e9));

@@ -1,6 +1,7 @@
 /** hvl9p module io.hvl9p.exports (see ../shared/docs/architecture.md, section 2). */
 module io.hvl9p.exports {
-    requires io.hvl9p.server;
+    requires transitive io.hvl9p.server;
 
     exports io.hvl9p.exports;
+    exports io.hvl9p.exports.policy;
 }

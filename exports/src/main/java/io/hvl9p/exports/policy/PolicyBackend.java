@@ -5,6 +5,7 @@ import io.hvl9p.server.spi.Identity;
 import io.hvl9p.server.spi.Node;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An export policy enforced on the backend SPI, so that the same rules hold on every transport:
@@ -29,16 +30,19 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Paths for the deny check are tracked per node from the walks that made it ({@code ..} pops a
- * name, and stays at the root), and updated by a rename through the node itself. A node does not
- * learn of renames of itself or of its parents made through other fids or on the host; such a
- * node keeps the path it was walked by. Clients cannot rename a visible directory onto a denied
- * name, so this can only make a file visible that the host itself moved beneath a denied path.
+ * name, and stays at the root). After any rename through the export a node locates itself again
+ * before its next deny check, so a directory renamed through another fid (as the Linux client
+ * does) is judged by where it is now. Renames made on the host are not seen until a client
+ * renames something; a node the host moved beneath a denied path keeps its old path until then.
+ * Clients cannot rename anything onto or out of a denied name.
  */
 public final class PolicyBackend implements Backend {
     final Backend inner;
     final ExportPolicy policy;
     final DenyGlobs deny;
     final IdMap ids;
+    /** Renames made through this export so far: a node's path older than this is located again. */
+    final AtomicLong renames = new AtomicLong();
 
     private PolicyBackend(Backend inner, ExportPolicy policy) {
         this.inner = inner;
@@ -68,7 +72,7 @@ public final class PolicyBackend implements Backend {
 
     @Override
     public Node attach(Identity who) {
-        return new PolicyNode(this, inner.attach(ids.host(who)), List.of());
+        return new PolicyNode(this, inner.attach(ids.host(who)), new PolicyNode.Where(List.of(), renames.get()));
     }
 
     @Override

@@ -13,31 +13,120 @@ import io.hvl9p.server.spi.Node;
 import io.hvl9p.server.spi.OpenFile;
 import io.hvl9p.server.spi.SetAttr;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A node of a policy export: the inner node plus the path it was reached by (names from the
  * export root, for the deny check). Every check happens before the inner node is asked.
+ *
+ * <p>A path can go stale when a client renames the node's directory or one of its parents through
+ * another fid (the Linux client renames through the parent's fid and keeps using the moved
+ * directory's own). Every rename through the export bumps {@link PolicyBackend#renames}; a node
+ * whose path dates from an older count finds where it is now before a deny check ({@link
+ * #where}), by walking {@code ..} to the root and naming each step: by the name it was walked by
+ * if that still leads to it, else by looking it up in its parent's listing. A node that cannot be
+ * located (moved out of the export by the host, or in a directory it may not list) gets ENOENT.
  */
 final class PolicyNode implements Node {
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
     private static final int S_IFBLK = 0060000;
 
+    /** Names from the export root (immutable), known right as of rename count {@code renames}. */
+    record Where(List<String> path, long renames) {}
+
     private final PolicyBackend backend;
     private final Node inner;
-    private volatile List<String> path; // immutable; replaced by a rename through this node
+    private volatile Where where;
 
-    PolicyNode(PolicyBackend backend, Node inner, List<String> path) {
+    PolicyNode(PolicyBackend backend, Node inner, Where where) {
         this.backend = backend;
         this.inner = inner;
-        this.path = path;
+        this.where = where;
     }
 
-    /** The path from the export root, for tests and logs. */
+    /** The path from the export root as last known, for tests and logs. */
     List<String> path() {
-        return path;
+        return where.path();
+    }
+
+    /** Where this node is now: the recorded path, located again if a rename happened since. */
+    private Where where() {
+        Where w = where;
+        if (backend.deny.isEmpty() || !isDir()) {
+            return w; // nothing depends on it (only a directory's path leads to other paths)
+        }
+        long now = backend.renames.get();
+        if (w.renames() == now) {
+            return w;
+        }
+        Where fresh = new Where(locate(w.path()), now);
+        where = fresh;
+        return fresh;
+    }
+
+    /** The names from the root to this node, by walking up; {@code hint} is the path it was walked by. */
+    private List<String> locate(List<String> hint) {
+        ArrayDeque<String> names = new ArrayDeque<>();
+        Node cur = inner.duplicate();
+        try {
+            for (int level = 0; level <= MAX_DEPTH; level++) {
+                Node up = cur.walk(P9Name.DOTDOT);
+                if (up.qid().equals(cur.qid())) {
+                    up.close();
+                    return List.copyOf(names);
+                }
+                String name;
+                try {
+                    int h = hint.size() - 1 - level;
+                    name = nameIn(up, cur.qid(), h >= 0 ? hint.get(h) : null);
+                } catch (RuntimeException e) {
+                    up.close();
+                    throw e;
+                }
+                names.addFirst(name);
+                cur.close();
+                cur = up;
+            }
+            throw new BackendException(Errno.ENOENT, "too deep to locate");
+        } catch (BackendException e) {
+            throw new BackendException(Errno.ENOENT, "cannot locate a renamed file (" + e.getMessage() + ")");
+        } finally {
+            cur.close();
+        }
+    }
+
+    private static final int MAX_DEPTH = 4096;
+
+    /** The name of the file {@code child} in directory {@code dir}: {@code hint} if it names it, else from the listing. */
+    private static String nameIn(Node dir, Qid child, String hint) {
+        if (hint != null) {
+            try (Node n = dir.walk(P9Name.of(hint.getBytes(StandardCharsets.UTF_8)))) {
+                if (n.qid().path() == child.path()) {
+                    return hint;
+                }
+            } catch (BackendException | IllegalArgumentException e) {
+                // renamed away: look it up
+            }
+        }
+        String[] found = {null};
+        try (OpenFile d = dir.open(OpenFlags.RDONLY | OpenFlags.DIRECTORY)) {
+            d.readdir(0, (qid, next, type, name) -> {
+                boolean dots =
+                        (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+                if (!dots && qid.path() == child.path()) {
+                    found[0] = new String(name, StandardCharsets.UTF_8);
+                    return false;
+                }
+                return true;
+            });
+        }
+        if (found[0] == null) {
+            throw new BackendException(Errno.ENOENT, "not in its parent");
+        }
+        return found[0];
     }
 
     private static List<String> child(List<String> dir, P9Name name) {
@@ -68,8 +157,12 @@ final class PolicyNode implements Node {
         throw new BackendException(Errno.EXDEV, "node of another export");
     }
 
-    private PolicyNode wrap(Node n, List<String> p) {
-        return new PolicyNode(backend, n, p);
+    private PolicyNode wrap(Node n, List<String> p, long renames) {
+        return new PolicyNode(backend, n, new Where(p, renames));
+    }
+
+    private boolean isDir() {
+        return (inner.qid().type() & Qid.QTDIR) != 0;
     }
 
     @Override
@@ -79,7 +172,8 @@ final class PolicyNode implements Node {
 
     @Override
     public Node walk(P9Name name) {
-        List<String> here = path;
+        Where w = where();
+        List<String> here = w.path();
         List<String> there;
         if (name.isDot()) {
             there = here;
@@ -89,12 +183,12 @@ final class PolicyNode implements Node {
             checkVisible(here, name);
             there = child(here, name);
         }
-        return wrap(inner.walk(name), List.copyOf(there));
+        return wrap(inner.walk(name), List.copyOf(there), w.renames());
     }
 
     @Override
     public Node duplicate() {
-        return wrap(inner.duplicate(), path);
+        return new PolicyNode(backend, inner.duplicate(), where);
     }
 
     @Override
@@ -149,38 +243,39 @@ final class PolicyNode implements Node {
         if (OpenFlags.writes(flags) || (flags & (OpenFlags.TRUNC | OpenFlags.CREATE)) != 0) {
             checkWritable();
         }
-        List<String> p = path;
+        // A directory's listing is filtered by the path it has when opened.
+        List<String> p = backend.deny.isEmpty() || !isDir() ? where.path() : where().path();
         return new PolicyOpenFile(backend, inner.open(flags), p);
     }
 
     @Override
     public Created create(P9Name name, int flags, int mode, int gid) {
         checkWritable();
-        List<String> here = path;
-        checkVisible(here, name);
+        Where w = where();
+        checkVisible(w.path(), name);
         Created c = inner.create(name, flags, mode, backend.ids.hostGid(gid));
-        List<String> p = child(here, name);
-        return new Created(wrap(c.node(), p), new PolicyOpenFile(backend, c.file(), p));
+        List<String> p = child(w.path(), name);
+        return new Created(wrap(c.node(), p, w.renames()), new PolicyOpenFile(backend, c.file(), p));
     }
 
     @Override
     public Qid mkdir(P9Name name, int mode, int gid) {
         checkWritable();
-        checkVisible(path, name);
+        checkVisible(where().path(), name);
         return inner.mkdir(name, mode, backend.ids.hostGid(gid));
     }
 
     @Override
     public Qid symlink(P9Name name, P9String target, int gid) {
         checkWritable();
-        checkVisible(path, name);
+        checkVisible(where().path(), name);
         return inner.symlink(name, target, backend.ids.hostGid(gid));
     }
 
     @Override
     public Qid mknod(P9Name name, int mode, int major, int minor, int gid) {
         checkWritable();
-        checkVisible(path, name);
+        checkVisible(where().path(), name);
         int t = mode & S_IFMT;
         if ((t == S_IFCHR || t == S_IFBLK) && !backend.policy.deviceNodes()) {
             throw new BackendException(Errno.EPERM, "device nodes are not allowed in this export");
@@ -192,7 +287,7 @@ final class PolicyNode implements Node {
     public void link(P9Name name, Node target) {
         checkWritable();
         PolicyNode t = mine(target);
-        checkVisible(path, name);
+        checkVisible(where().path(), name);
         inner.link(name, t.inner);
     }
 
@@ -200,15 +295,16 @@ final class PolicyNode implements Node {
     public void renameat(P9Name oldName, Node newDir, P9Name newName) {
         checkWritable();
         PolicyNode to = mine(newDir);
-        checkVisible(path, oldName);
-        checkVisible(to.path, newName);
+        checkVisible(where().path(), oldName);
+        checkVisible(to.where().path(), newName);
         inner.renameat(oldName, to.inner, newName);
+        backend.renames.incrementAndGet();
     }
 
     @Override
     public void unlinkat(P9Name name, int flags) {
         checkWritable();
-        checkVisible(path, name);
+        checkVisible(where().path(), name);
         inner.unlinkat(name, flags);
     }
 
@@ -216,12 +312,13 @@ final class PolicyNode implements Node {
     public void rename(Node newDir, P9Name newName) {
         checkWritable();
         PolicyNode to = mine(newDir);
-        List<String> there = to.path;
+        List<String> there = to.where().path();
         checkVisible(there, newName);
+        long before = backend.renames.get();
         inner.rename(to.inner, newName);
-        if (!newName.isDotOrDotDot()) {
-            path = child(there, newName);
-        }
+        long n = backend.renames.incrementAndGet();
+        // Known right now only if no other rename came between; else located again when needed.
+        where = new Where(child(there, newName), n == before + 1 ? n : before);
     }
 
     @Override
@@ -263,6 +360,6 @@ final class PolicyNode implements Node {
 
     @Override
     public String toString() {
-        return "PolicyNode[/" + String.join("/", path) + " " + inner + "]";
+        return "PolicyNode[/" + String.join("/", where.path()) + " " + inner + "]";
     }
 }

@@ -14,9 +14,10 @@ final class PolicyFixture implements AutoCloseable {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     Node attach(ExportPolicy p, Identity who) {
+        // Opened here, as root: the worker may be acting as someone who cannot reach the directory.
+        Backend b = PolicyBackend.wrap(LinuxBackend.open(p.path(), LinuxBackend.Options.defaults()), p);
+        open.add(b);
         return w.call(() -> {
-            Backend b = PolicyBackend.wrap(LinuxBackend.open(p.path(), LinuxBackend.Options.defaults()), p);
-            open.add(b);
             Node root = b.attach(who);
             open.add(root);
             return root;

@@ -291,9 +291,10 @@ class PolicyMatrixTest {
     private Node attach(boolean readOnly, Squash squash, Identity who) {
         ExportPolicy p = new ExportPolicy(
                 "m", export, readOnly, squash, ANON_UID, ANON_GID, Map.of(), Map.of(), List.of(), false, 0);
+        // Opened here, as root: the worker may be acting as someone who cannot reach the directory.
+        Backend b = PolicyBackend.wrap(LinuxBackend.open(export, LinuxBackend.Options.defaults()), p);
+        open.add(b);
         return w.call(() -> {
-            Backend b = PolicyBackend.wrap(LinuxBackend.open(export, LinuxBackend.Options.defaults()), p);
-            open.add(b);
             Node root = b.attach(who);
             open.add(root);
             return root;

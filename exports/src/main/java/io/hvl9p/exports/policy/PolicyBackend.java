@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Paths for the deny check are tracked per node from the walks that made it ({@code ..} pops a
- * name, and stays at the root). After any rename through the export a node locates itself again
+ * name, and stays at the root). After a rename of a directory through the export a node locates itself again
  * before its next deny check, so a directory renamed through another fid (as the Linux client
  * does) is judged by where it is now. Renames made on the host are not seen until a client
  * renames something; a node the host moved beneath a denied path keeps its old path until then.

@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <p>A path can go stale when a client renames the node's directory or one of its parents through
  * another fid (the Linux client renames through the parent's fid and keeps using the moved
- * directory's own). Every rename through the export bumps {@link PolicyBackend#renames}; a node
+ * directory's own). Every rename of a directory through the export bumps {@link PolicyBackend#renames}; a node
  * whose path dates from an older count finds where it is now before a deny check ({@link
  * #where}), by walking {@code ..} to the root and naming each step: by the name it was walked by
  * if that still leads to it, else by looking it up in its parent's listing. A node that cannot be
@@ -298,6 +298,26 @@ final class PolicyNode implements Node {
         checkVisible(where().path(), oldName);
         checkVisible(to.where().path(), newName);
         inner.renameat(oldName, to.inner, newName);
+        noteRename(to.inner, newName);
+    }
+
+    /**
+     * Counts a rename that may have moved a directory (only that changes other nodes' paths):
+     * what now has the new name is looked at; a regular file renamed (the common atomic save) does
+     * not make every node locate itself again. A concurrent rename that moves the directory on
+     * counts itself.
+     */
+    private void noteRename(Node dir, P9Name name) {
+        if (backend.deny.isEmpty()) {
+            return;
+        }
+        try (Node n = dir.walk(name)) {
+            if ((n.qid().type() & Qid.QTDIR) == 0) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            // gone again already: count it, to be safe
+        }
         backend.renames.incrementAndGet();
     }
 
@@ -316,6 +336,10 @@ final class PolicyNode implements Node {
         checkVisible(there, newName);
         long before = backend.renames.get();
         inner.rename(to.inner, newName);
+        if (!isDir()) {
+            where = new Where(child(there, newName), before); // a file's path leads nowhere else
+            return;
+        }
         long n = backend.renames.incrementAndGet();
         // Known right now only if no other rename came between; else located again when needed.
         where = new Where(child(there, newName), n == before + 1 ? n : before);

@@ -236,6 +236,24 @@ class PolicyDenyTest {
     }
 
     @Test
+    void onlyRenamesOfDirectoriesMakeNodesLocateThemselvesAgain() {
+        Node d = walk(root, "d");
+        long before = fx.last.renames.get();
+        fx.w.run(() -> root.renameat(P9Name.of("visible.txt"), d, P9Name.of("v.txt")));
+        Node v = walk(d, "v.txt");
+        fx.w.run(() -> v.rename(root, P9Name.of("v2.txt")));
+        assertThat(fx.last.renames.get()).isEqualTo(before);
+        Disk.mkdir(export.resolve("sub"), "rwxr-xr-x");
+        fx.w.run(() -> root.renameat(P9Name.of("sub"), d, P9Name.of("sub")));
+        assertThat(fx.last.renames.get()).isEqualTo(before + 1);
+        Node sub = walk(d, "sub");
+        fx.w.run(() -> sub.rename(root, P9Name.of("sub2")));
+        assertThat(fx.last.renames.get()).isEqualTo(before + 2);
+        assertThat(Disk.exists(export.resolve("sub2"))).isTrue();
+        expectEnoent(() -> walk(sub, "..", "secret"));
+    }
+
+    @Test
     void nodesOfTheSameExportAreTheSameBackendOnlyThroughThePolicy() {
         Node d = walk(root, "d");
         assertThat(fx.w.call(() -> root.sameBackend(d))).isTrue();

@@ -12,11 +12,14 @@ import java.util.List;
 final class PolicyFixture implements AutoCloseable {
     final Worker w = new Worker();
     private final List<AutoCloseable> open = new ArrayList<>();
+    /** The backend of the last attach. */
+    PolicyBackend last;
 
     Node attach(ExportPolicy p, Identity who) {
         // Opened here, as root: the worker may be acting as someone who cannot reach the directory.
         Backend b = PolicyBackend.wrap(LinuxBackend.open(p.path(), LinuxBackend.Options.defaults()), p);
         open.add(b);
+        last = (PolicyBackend) b;
         return w.call(() -> {
             Node root = b.attach(who);
             open.add(root);

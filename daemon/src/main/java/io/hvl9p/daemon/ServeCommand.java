@@ -3,11 +3,14 @@ package io.hvl9p.daemon;
 import io.hvl9p.daemon.runtime.ControlSocket;
 import io.hvl9p.daemon.runtime.RuntimeHost;
 import io.hvl9p.daemon.runtime.RuntimeSpec;
+import io.hvl9p.exports.policy.ExportPolicy;
+import io.hvl9p.exports.policy.PolicyBackend;
 import io.hvl9p.server.Server;
 import io.hvl9p.server.ServerConfig;
 import io.hvl9p.server.linux.LinuxBackend;
 import io.hvl9p.server.net.ListenAddress;
 import io.hvl9p.server.net.SocketListener;
+import io.hvl9p.server.spi.Backend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -99,6 +102,32 @@ final class ServeCommand implements Callable<Integer> {
     static volatile CountDownLatch stop;
 
     record ExportArg(String name, Path path, boolean readOnly, boolean deviceNodes) {
+        /** The export as a policy: read-only and device nodes from the flags, nothing squashed or denied. */
+        ExportPolicy policy() {
+            ExportPolicy p = ExportPolicy.plain(name, path);
+            return new ExportPolicy(
+                    name,
+                    path,
+                    readOnly,
+                    p.squash(),
+                    p.anonUid(),
+                    p.anonGid(),
+                    p.uidMap(),
+                    p.gidMap(),
+                    p.deny(),
+                    deviceNodes,
+                    0);
+        }
+
+        /**
+         * Opens the export: the Linux backend under the policy decorator, which enforces read-only
+         * (EROFS for every mutating request) and device-node creation the same on every transport.
+         */
+        Backend open() {
+            return PolicyBackend.wrap(
+                    LinuxBackend.open(path, new LinuxBackend.Options(readOnly, deviceNodes)), policy());
+        }
+
         static ExportArg parse(String s) {
             int eq = s.indexOf('=');
             if (eq <= 0 || eq == s.length() - 1) {
@@ -199,15 +228,15 @@ final class ServeCommand implements Callable<Integer> {
             err.println("hvl9p serve: " + e.getMessage());
             return 2;
         }
-        List<LinuxBackend> opened = new ArrayList<>();
+        List<Backend> opened = new ArrayList<>();
         try {
             for (ExportArg a : parsed.values()) {
-                LinuxBackend be = LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), a.deviceNodes()));
+                Backend be = a.open();
                 opened.add(be);
                 b.export(a.name(), be);
             }
         } catch (IllegalArgumentException e) {
-            opened.forEach(LinuxBackend::close);
+            opened.forEach(Backend::close);
             err.println("hvl9p serve: " + e.getMessage());
             return 2;
         }
@@ -225,8 +254,7 @@ final class ServeCommand implements Callable<Integer> {
                 hosts.add(RuntimeHost.start(
                         rs,
                         name -> {
-                            ExportArg a = parsed.get(name);
-                            return LinuxBackend.open(a.path(), new LinuxBackend.Options(a.readOnly(), a.deviceNodes()));
+                            return parsed.get(name).open();
                         },
                         who -> deviceServer(who, err),
                         line -> {

@@ -281,10 +281,15 @@ public final class Toml {
             return inlineTable();
         }
         int start = pos;
-        while (pos < s.length() && " \t\r\n,]}#".indexOf(s.charAt(pos)) < 0) {
+        while (pos < s.length() && (isBare(s.charAt(pos)) || "+.:".indexOf(s.charAt(pos)) >= 0)) {
             pos++;
         }
         String word = s.substring(start, pos);
+        if (word.isEmpty()) {
+            throw error(
+                    "unexpected " + describe(c) + " where a value belongs",
+                    "a string, an integer, a boolean, an array or an inline table");
+        }
         return switch (word) {
             case "true" -> new TomlValue.Bool(true, at);
             case "false" -> new TomlValue.Bool(false, at);

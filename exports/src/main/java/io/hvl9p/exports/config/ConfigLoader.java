@@ -20,10 +20,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,6 +76,8 @@ public final class ConfigLoader {
     private final String file;
     private final Path path;
     private final List<ConfigError> errors = new ArrayList<>();
+    /** Runtimes with [[runtime.export]] tables, valid or not: a listener of one is not blamed for its broken exports. */
+    private final Set<String> withExportTables = new HashSet<>();
 
     private ConfigLoader(String file, Path path) {
         this.file = file;
@@ -85,6 +90,10 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, in line order
      */
     public static DaemonConfig load(Path file) throws ConfigException {
+        return parse(file, read(file));
+    }
+
+    private static String read(Path file) throws ConfigException {
         String text;
         try {
             text = StandardCharsets.UTF_8
@@ -100,7 +109,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(new ConfigError(
                     file.toString(), 0, "cannot read: " + e.getMessage() + " (expected: a readable file)")));
         }
-        return parse(file, text);
+        return text;
     }
 
     /**
@@ -109,9 +118,25 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, in line order
      */
     public static DaemonConfig parse(Path file, String text) throws ConfigException {
+        return parse(file, text, c -> List.of());
+    }
+
+    /**
+     * {@link #load(Path)} with checks of the caller's own (such as whether each runtime's devices
+     * fit its pool): {@code extra} sees the valid part of the file even when other parts have errors,
+     * and its errors are reported with the others, in line order.
+     */
+    public static DaemonConfig load(Path file, Function<DaemonConfig, List<ConfigError>> extra) throws ConfigException {
+        return parse(file, read(file), extra);
+    }
+
+    /** {@link #parse(Path, String)} with checks of the caller's own, as {@link #load(Path, Function)}. */
+    public static DaemonConfig parse(Path file, String text, Function<DaemonConfig, List<ConfigError>> extra)
+            throws ConfigException {
         ConfigLoader l = new ConfigLoader(file.toString(), file);
         Table root = Toml.parse(l.file, text);
         DaemonConfig c = l.root(root);
+        l.errors.addAll(extra.apply(c));
         if (!l.errors.isEmpty()) {
             List<ConfigError> sorted = new ArrayList<>(l.errors);
             Collections.sort(sorted); // stable: same-line errors keep their order
@@ -282,6 +307,9 @@ public final class ConfigLoader {
         }
         List<ExportConfig> exports = new ArrayList<>();
         Map<String, Integer> tags = new HashMap<>();
+        if (name != null && t.get("export") != null) {
+            withExportTables.add(name);
+        }
         for (Table e : tables(t, "export", "[[runtime.export]]")) {
             ExportConfig x = export(e);
             if (x != null) {
@@ -628,7 +656,7 @@ public final class ConfigLoader {
                     .filter(x -> x.name().equals(n))
                     .findFirst()
                     .orElse(null);
-            if (r != null && r.exports().isEmpty()) {
+            if (r != null && r.exports().isEmpty() && !withExportTables.contains(rt)) {
                 error(
                         t.keyLine("runtime"),
                         "listener runtime " + rt

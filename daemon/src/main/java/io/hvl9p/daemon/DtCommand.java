@@ -108,7 +108,7 @@ final class DtCommand implements Callable<Integer> {
         b.append(" */\n");
         b.append("/ {\n");
         b.append("\t#address-cells = <2>;\n\t#size-cells = <2>;\n\n");
-        reservedMemory(b, List.of(r), "pool");
+        reservedMemory(b, List.of(r), "hvl9p-pool");
         for (DevicePlacement d : p.devices()) {
             b.append(String.format(
                     "%n\t/* %s: registers 0x%x, device memory 0x%x + 0x%x */%n",

@@ -105,6 +105,9 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw new ConfigException(
                     List.of(new ConfigError(file.toString(), 0, "not valid UTF-8 (expected: a UTF-8 text file)")));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(
+                    List.of(new ConfigError(file.toString(), 0, "no such file (expected: a configuration file)")));
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(
                     file.toString(), 0, "cannot read: " + e.getMessage() + " (expected: a readable file)")));

@@ -179,11 +179,11 @@ public final class Toml {
         fresh.defined = true;
         if (array) {
             if (v == null) {
-                List<Table> list = new ArrayList<>();
-                list.add(fresh);
-                t.put(last, new TomlValue.TableArray(list, headerLine), headerLine);
+                TomlValue.TableArray ta = new TomlValue.TableArray(headerLine);
+                ta.add(fresh);
+                t.put(last, ta, headerLine);
             } else if (v instanceof TomlValue.TableArray ta) {
-                ta.tables().add(fresh);
+                ta.add(fresh);
             } else {
                 throw new Syntax(
                         headerLine,

@@ -1,5 +1,6 @@
 package io.hvl9p.exports.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +50,32 @@ public sealed interface TomlValue {
         }
     }
 
-    /** An array of tables, {@code [[name]]}. */
-    record TableArray(List<Table> tables, int line) implements TomlValue {
+    /** An array of tables, {@code [[name]]}; {@link #line} is that of its first header. */
+    final class TableArray implements TomlValue {
+        private final List<Table> tables = new ArrayList<>();
+        private final int line;
+
+        TableArray(int line) {
+            this.line = line;
+        }
+
+        @Override
+        public int line() {
+            return line;
+        }
+
         @Override
         public String kind() {
             return "an array of tables";
+        }
+
+        /** The tables in file order. */
+        public List<Table> tables() {
+            return Collections.unmodifiableList(tables);
+        }
+
+        void add(Table t) {
+            tables.add(t);
         }
     }
 

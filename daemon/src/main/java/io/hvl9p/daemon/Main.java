@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code hvl9p} command. The configuration file and its sub-commands arrive with issue 5. */
+/** The {@code hvl9p} command. */
 @Command(
         name = "hvl9p",
         mixinStandardHelpOptions = true,
@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
             "bare-metal image beside Linux) access to Linux directories and a",
             "console over hypervisor-less virtio shared memory.",
             "",
-            "Not here yet: the configuration file and export policies (issue 5)."
+            "The configuration file (docs/exports.md) is checked by 'config check',",
+            "shown by 'config show' and turned into device tree source by 'dt';",
+            "'serve' does not read it yet."
         },
         subcommands = {
             DemoCommand.class,
@@ -25,6 +27,8 @@ import picocli.CommandLine.Command;
             CtlCommand.class,
             LoadCommand.class,
             BenchShmCommand.class,
+            ConfigCommand.class,
+            DtCommand.class,
             Main.VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -66,20 +66,8 @@ public final class RuntimeHost implements AutoCloseable {
             Function<String, ServerConfig.Builder> base,
             Consumer<String> stdout)
             throws IOException {
-        List<DeviceSpec> devices = new ArrayList<>();
-        for (RuntimeSpec.NinePSpec n : spec.ninep()) {
-            devices.add(new DeviceSpec(9, n.memory()));
-        }
-        if (spec.console()) {
-            devices.add(new DeviceSpec(3, spec.consoleMemory()));
-        }
-        long size = spec.size() > 0 ? spec.size() : defaultSize(spec, devices);
-        PoolLayout layout;
-        try {
-            layout = PoolLayout.of(spec.layout(), spec.physBase(), size, devices);
-        } catch (IllegalArgumentException e) {
-            throw named(spec, e);
-        }
+        PoolLayout layout = layoutOf(spec);
+        long size = layout.size();
         List<Backend> backends = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
         List<VirtioDevice> virtio = new ArrayList<>();
@@ -166,6 +154,29 @@ public final class RuntimeHost implements AutoCloseable {
 
     private static boolean namesRuntime(RuntimeSpec spec, Exception e) {
         return String.valueOf(e.getMessage()).startsWith("runtime " + spec.name() + ":");
+    }
+
+    /**
+     * Where everything of {@code spec}'s pool goes: its 9p devices in order, then its console; with
+     * size 0, the smallest pool that holds them. What {@link #start} uses, and what {@code hvl9p dt}
+     * describes.
+     *
+     * @throws IllegalArgumentException naming the runtime, if the devices do not fit
+     */
+    public static PoolLayout layoutOf(RuntimeSpec spec) {
+        List<DeviceSpec> devices = new ArrayList<>();
+        for (RuntimeSpec.NinePSpec n : spec.ninep()) {
+            devices.add(new DeviceSpec(9, n.memory()));
+        }
+        if (spec.console()) {
+            devices.add(new DeviceSpec(3, spec.consoleMemory()));
+        }
+        long size = spec.size() > 0 ? spec.size() : defaultSize(spec, devices);
+        try {
+            return PoolLayout.of(spec.layout(), spec.physBase(), size, devices);
+        } catch (IllegalArgumentException e) {
+            throw named(spec, e);
+        }
     }
 
     private static long defaultSize(RuntimeSpec spec, List<DeviceSpec> devices) {

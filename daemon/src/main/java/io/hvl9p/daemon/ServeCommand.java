@@ -78,6 +78,16 @@ final class ServeCommand implements Callable<Integer> {
     boolean noInline;
 
     @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = {
+                "the whole daemon from one configuration file (runtimes, exports and their",
+                "policies, listeners); replaces --listen, --export and --runtime.",
+                "Check it first with 'hvl9p config check FILE'"
+            })
+    Path config;
+
+    @Option(
             names = "--control",
             paramLabel = "PATH",
             description = "a Unix socket for 'hvl9p ctl' (status, reset RUNTIME)")
@@ -167,6 +177,14 @@ final class ServeCommand implements Callable<Integer> {
         List<ListenAddress> addresses = new ArrayList<>();
         Map<String, ExportArg> parsed = new LinkedHashMap<>();
         List<RuntimeSpec> runtimeSpecs = new ArrayList<>();
+        if (config != null) {
+            if (!listen.isEmpty() || !exports.isEmpty() || !runtimes.isEmpty()) {
+                err.println("hvl9p serve: --config describes everything (expected: no --listen, --export or --runtime"
+                        + " with it)");
+                return 2;
+            }
+            return serveConfig(out, err);
+        }
         try {
             if (listen.isEmpty() && runtimes.isEmpty()) {
                 throw new IllegalArgumentException(
@@ -339,6 +357,84 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return spec;
+    }
+
+    /** {@code serve --config FILE}: everything from the file; errors are printed as FILE:LINE. */
+    private int serveConfig(PrintWriter out, PrintWriter err) throws InterruptedException {
+        ConfigCommand.Loaded loaded = ConfigCommand.load(config, err);
+        if (loaded == null) {
+            err.println("hvl9p serve: " + config + " has errors; nothing started");
+            return 1;
+        }
+        ConfigServe served;
+        try {
+            served = ConfigServe.start(
+                    loaded,
+                    msize -> {
+                        ServerConfig.Builder d = ServerConfig.builder()
+                                .maxMsize(Math.max(4096, msize))
+                                .inlineWhenIdle(!noInline);
+                        if (workers != null) {
+                            d.workers(workers);
+                        }
+                        if (trace) {
+                            d.trace(line -> err.println(line));
+                        }
+                        return d;
+                    },
+                    maxMsize,
+                    out);
+        } catch (IOException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            err.println("hvl9p serve: " + e.getMessage());
+            return 1;
+        }
+        startedRuntimes = List.copyOf(served.hosts());
+        ControlSocket ctl = null;
+        if (control != null) {
+            Map<String, RuntimeHost> byName = new LinkedHashMap<>();
+            served.hosts().forEach(h -> byName.put(h.spec().name(), h));
+            try {
+                ctl = ControlSocket.listen(control, byName);
+            } catch (IOException e) {
+                served.close();
+                err.println("hvl9p serve: " + e.getMessage());
+                return 1;
+            }
+        }
+        final ControlSocket control = ctl;
+        CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            if (control != null) {
+                control.close();
+            }
+            served.close();
+            done.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("hvl9p: configuration " + config);
+        for (RuntimeHost h : served.hosts()) {
+            for (String line : h.describe()) {
+                out.println("hvl9p: " + line);
+            }
+        }
+        for (SocketListener l : served.listeners()) {
+            out.println("hvl9p: listening on " + l.address());
+        }
+        out.flush();
+        if (started != null) {
+            started.countDown();
+        }
+        done.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            if (control != null) {
+                control.close();
+            }
+            served.close();
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs it
+        }
+        return 0;
     }
 
     /** The server settings of one 9p device: the same as the sockets', with fewer workers. */

@@ -199,7 +199,12 @@ public final class ConfigLoader {
         Map<String, Integer> addresses = new HashMap<>();
         for (Table t : listenerTables) {
             ListenerConfig l = listener(t, runtimes, names);
-            if (l != null) {
+            // port 0 asks for any free port: several listeners may ask for it
+            boolean anyPort =
+                    l != null && l.address() instanceof io.hvl9p.server.net.ListenAddress.Tcp tcp && tcp.port() == 0;
+            if (l != null && anyPort) {
+                listeners.add(l);
+            } else if (l != null) {
                 Integer seen = addresses.putIfAbsent(l.address().toString(), l.line());
                 if (seen != null) {
                     error(

@@ -8,6 +8,7 @@ module io.hvl9p.daemon {
     requires io.hvl9p.console;
     requires io.hvl9p.conformance;
     requires info.picocli;
+    requires jdk.unsupported; // sun.misc.Signal: SIGHUP reloads the configuration
 
     exports io.hvl9p.daemon;
 

@@ -3,7 +3,7 @@ package io.hvl9p.daemon;
 import io.hvl9p.daemon.runtime.RuntimeHost;
 import io.hvl9p.exports.config.DaemonConfig;
 import io.hvl9p.exports.policy.ExportPolicy;
-import io.hvl9p.exports.policy.PolicyBackend;
+import io.hvl9p.exports.policy.SwitchingBackend;
 import io.hvl9p.server.Server;
 import io.hvl9p.server.ServerConfig;
 import io.hvl9p.server.linux.LinuxBackend;
@@ -28,10 +28,57 @@ final class ConfigServe implements AutoCloseable {
     private final List<Server> servers = new ArrayList<>();
     private final List<SocketListener> listeners = new ArrayList<>();
 
-    /** The policy-wrapped backend of one export. */
-    static Backend open(ExportPolicy p) {
-        return PolicyBackend.wrap(
-                LinuxBackend.open(p.path(), new LinuxBackend.Options(p.readOnly(), p.deviceNodes())), p);
+    /** Every served export by "runtime/tag": its device's and its listeners' backends. */
+    private final Map<String, List<SwitchingBackend>> exports = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Backend linux(ExportPolicy p) {
+        return LinuxBackend.open(p.path(), new LinuxBackend.Options(p.readOnly(), p.deviceNodes()));
+    }
+
+    /** The policy-wrapped, replaceable backend of one export of {@code runtime}. */
+    private Backend open(String runtime, ExportPolicy p) {
+        SwitchingBackend b = SwitchingBackend.of(linux(p), p);
+        exports.computeIfAbsent(runtime + "/" + p.name(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(b);
+        return b;
+    }
+
+    /**
+     * Applies a new, valid configuration (SIGHUP): an export still there gets its new policy for
+     * new attaches; an export gone from the file is revoked (ESTALE for its sessions). Runtimes,
+     * pools, devices and listeners themselves are not rebuilt: what the new file adds there is
+     * reported and takes effect at the next start.
+     *
+     * @return one line per change or per thing left for the next start
+     */
+    List<String> reload(ConfigCommand.Loaded loaded) {
+        List<String> out = new ArrayList<>();
+        Map<String, ExportPolicy> next = new HashMap<>();
+        for (ConfiguredRuntime r : loaded.runtimes()) {
+            for (ExportPolicy p : r.config().policies()) {
+                next.put(r.config().name() + "/" + p.name(), p);
+            }
+        }
+        for (var e : exports.entrySet()) {
+            ExportPolicy p = next.get(e.getKey());
+            if (p == null) {
+                if (!e.getValue().getFirst().isRevoked()) {
+                    e.getValue().forEach(SwitchingBackend::revoke);
+                    out.add("export " + e.getKey() + " revoked (gone from the file)");
+                }
+            } else if (!p.equals(e.getValue().getFirst().policy())) {
+                for (SwitchingBackend b : e.getValue()) {
+                    b.replace(linux(p), p);
+                }
+                out.add("export " + e.getKey() + ": new policy for new attaches");
+            }
+        }
+        for (String k : next.keySet()) {
+            if (!exports.containsKey(k)) {
+                out.add("export " + k + " is new: it needs a device, served from the next start");
+            }
+        }
+        return out;
     }
 
     /** The smallest of {@code max} and the policies' own caps. */
@@ -63,7 +110,7 @@ final class ConfigServe implements AutoCloseable {
                 policies.forEach(p -> byTag.put(p.name(), p));
                 s.hosts.add(RuntimeHost.start(
                         r.spec(),
-                        tag -> open(byTag.get(tag)),
+                        tag -> s.open(r.config().name(), byTag.get(tag)),
                         who -> {
                             String tag = who.substring(who.indexOf('/') + 1);
                             ExportPolicy p = byTag.get(tag);
@@ -80,7 +127,7 @@ final class ConfigServe implements AutoCloseable {
                 List<ExportPolicy> policies = byRuntime.getOrDefault(l.runtime(), List.of());
                 ServerConfig.Builder b = base.apply(msize(maxMsize, policies));
                 for (ExportPolicy p : policies) {
-                    b.export(p.name(), open(p));
+                    b.export(p.name(), s.open(l.runtime(), p));
                 }
                 Server server = Server.start(b.build());
                 s.servers.add(server);

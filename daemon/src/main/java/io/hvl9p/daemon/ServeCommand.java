@@ -105,6 +105,9 @@ final class ServeCommand implements Callable<Integer> {
     /** For tests: the runtimes once started. */
     static volatile List<RuntimeHost> startedRuntimes;
 
+    /** What SIGHUP runs while {@code serve --config} runs (for tests, callable directly). */
+    static volatile Runnable reload;
+
     /** For tests: counted down once every listener is up. */
     static volatile CountDownLatch started;
 
@@ -411,7 +414,29 @@ final class ServeCommand implements Callable<Integer> {
             done.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("hvl9p: configuration " + config);
+        // SIGHUP: read the file again; a valid one applies to new attaches (and revokes exports
+        // that disappeared), an invalid one is reported and the running policy stays.
+        reload = () -> {
+            synchronized (served) {
+                ConfigCommand.Loaded next = ConfigCommand.load(config, err);
+                if (next == null) {
+                    err.println("hvl9p serve: reload of " + config + " rejected; the running configuration stays");
+                    err.flush();
+                    return;
+                }
+                List<String> changes = served.reload(next);
+                out.println("hvl9p: reloaded " + config + (changes.isEmpty() ? ": no change" : ""));
+                changes.forEach(c -> out.println("hvl9p:   " + c));
+                out.flush();
+            }
+        };
+        Object previous = Sighup.install(() -> {
+            Runnable r = reload;
+            if (r != null) {
+                r.run();
+            }
+        });
+        out.println("hvl9p: configuration " + config + " (SIGHUP reloads it)");
         for (RuntimeHost h : served.hosts()) {
             for (String line : h.describe()) {
                 out.println("hvl9p: " + line);
@@ -425,6 +450,8 @@ final class ServeCommand implements Callable<Integer> {
             started.countDown();
         }
         done.await();
+        Sighup.restore(previous);
+        reload = null;
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
             if (control != null) {

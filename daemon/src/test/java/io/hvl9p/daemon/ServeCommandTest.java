@@ -75,6 +75,10 @@ class ServeCommandTest {
             return out.toString();
         }
 
+        String err() {
+            return err.toString();
+        }
+
         Result stop() throws InterruptedException {
             ServeCommand.stop.countDown();
             thread.join(DEADLINE);

@@ -207,6 +207,88 @@ class ServeConfigTest {
         assertThat(err.toString()).contains("--config describes everything");
     }
 
+    private Path reloadable(boolean fwReadOnly, boolean withLogs) throws IOException {
+        Files.createDirectories(dir.resolve("logs"));
+        String toml =
+                """
+                [[runtime]]
+                name = "b"
+                pool = "shm:%1$s-b"
+                phys-base = 0x3800_0000
+                layout = "packed"
+                doorbell = "fifo:%2$s/b"
+                [[runtime.export]]
+                tag = "fw"
+                path = "%3$s"
+                read-only = %4$s
+                """
+                        .formatted(pool, dir, fw, fwReadOnly);
+        if (withLogs) {
+            toml +=
+                    """
+                    [[runtime.export]]
+                    tag = "logs"
+                    path = "%s"
+                    """
+                            .formatted(dir.resolve("logs"));
+        }
+        toml +=
+                """
+                [[listener]]
+                address = "tcp:127.0.0.1:0"
+                runtime = "b"
+                """;
+        return Files.writeString(dir.resolve("reload.toml"), toml);
+    }
+
+    private static void mustCreate(P9Client c, Fid root, String name) throws IOException {
+        Fid d = c.newFid();
+        c.call(new TMessage.Twalk(root, d, List.of()), RMessage.Rwalk.class);
+        c.call(
+                new TMessage.Tlcreate(d, P9Name.of(name), OpenFlags.WRONLY | OpenFlags.CREATE, 0644, 0),
+                RMessage.Rlcreate.class);
+        c.call(new TMessage.Tclunk(d), RMessage.Rclunk.class);
+    }
+
+    @Test
+    void sighupAppliesAValidFileToNewAttachesRevokesWhatIsGoneAndRejectsABrokenOne() throws Exception {
+        Path file = reloadable(true, true);
+        serve = new ServeCommandTest.Running("--config", file.toString());
+        int port = ports().getFirst();
+        try (P9Client old = tcp(port)) {
+            Fid oldFw = NineOps.attach(old, "fw");
+            Fid oldLogs = NineOps.attach(old, "logs");
+            assertThat(errno(() -> mustCreate(old, oldFw, "a"))).isEqualTo(Errno.EROFS);
+
+            reloadable(false, false); // fw becomes writable, logs disappears
+            new ProcessBuilder(
+                            "kill",
+                            "-HUP",
+                            Long.toString(ProcessHandle.current().pid()))
+                    .start()
+                    .waitFor();
+            Await.until("the reload is reported", () -> serve.out().contains("hvl9p: reloaded"), serve::out);
+            assertThat(serve.out()).contains("export b/fw: new policy").contains("export b/logs revoked");
+
+            try (P9Client fresh = tcp(port)) {
+                Fid fw2 = NineOps.attach(fresh, "fw");
+                mustCreate(fresh, fw2, "created-after-reload");
+                assertThat(errno(() -> NineOps.attach(fresh, "logs"))).isEqualTo(Errno.ESTALE);
+            }
+            assertThat(fw.resolve("created-after-reload")).exists();
+            // a session attached before keeps the policy it attached under; a revoked export is gone for it too
+            assertThat(errno(() -> mustCreate(old, oldFw, "b"))).isEqualTo(Errno.EROFS);
+            assertThat(errno(() -> NineOps.list(old, oldLogs))).isEqualTo(Errno.ESTALE);
+
+            Files.writeString(file, "[[runtime]]\nname = 3\n");
+            ServeCommand.reload.run();
+            assertThat(serve.err()).contains(file + ":2:").contains("reload of " + file + " rejected");
+            try (P9Client fresh = tcp(port)) {
+                mustCreate(fresh, NineOps.attach(fresh, "fw"), "still-writable");
+            }
+        }
+    }
+
     private interface Call {
         void run() throws IOException;
     }

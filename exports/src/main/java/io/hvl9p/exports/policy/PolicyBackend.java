@@ -44,11 +44,33 @@ public final class PolicyBackend implements Backend {
     /** Renames made through this export so far: a node's path older than this is located again. */
     final AtomicLong renames = new AtomicLong();
 
+    private volatile boolean revoked;
+
     private PolicyBackend(Backend inner, ExportPolicy policy) {
         this.inner = inner;
         this.policy = policy;
         this.deny = DenyGlobs.of(policy.deny());
         this.ids = new IdMap(policy);
+    }
+
+    /**
+     * Revokes the export (it disappeared from the configuration): every later request on a node
+     * or open file of this export, and every attach, fails with ESTALE.
+     */
+    public void revoke() {
+        revoked = true;
+    }
+
+    /** Whether {@link #revoke} was called. */
+    public boolean isRevoked() {
+        return revoked;
+    }
+
+    void live() {
+        if (revoked) {
+            throw new io.hvl9p.server.spi.BackendException(
+                    io.hvl9p.protocol.Errno.ESTALE, policy.name() + ": export revoked");
+        }
     }
 
     /**
@@ -72,6 +94,7 @@ public final class PolicyBackend implements Backend {
 
     @Override
     public Node attach(Identity who) {
+        live();
         return new PolicyNode(this, inner.attach(ids.host(who)), new PolicyNode.Where(List.of(), renames.get()));
     }
 

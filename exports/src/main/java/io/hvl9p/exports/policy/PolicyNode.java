@@ -167,11 +167,13 @@ final class PolicyNode implements Node {
 
     @Override
     public Qid qid() {
+        backend.live();
         return inner.qid();
     }
 
     @Override
     public Node walk(P9Name name) {
+        backend.live();
         Where w = where();
         List<String> here = w.path();
         List<String> there;
@@ -188,16 +190,19 @@ final class PolicyNode implements Node {
 
     @Override
     public Node duplicate() {
+        backend.live();
         return new PolicyNode(backend, inner.duplicate(), where);
     }
 
     @Override
     public boolean sameBackend(Node other) {
+        backend.live();
         return other instanceof PolicyNode p && p.backend == backend && inner.sameBackend(p.inner);
     }
 
     @Override
     public Attr getattr(long requestMask) {
+        backend.live();
         Attr a = inner.getattr(requestMask);
         IdMap ids = backend.ids;
         int uid = ids.clientUid(a.uid());
@@ -230,6 +235,7 @@ final class PolicyNode implements Node {
 
     @Override
     public void setattr(SetAttr a) {
+        backend.live();
         checkWritable();
         IdMap ids = backend.ids;
         int uid = (a.valid() & SetattrValid.UID) != 0 ? ids.hostUid(a.uid()) : a.uid();
@@ -240,6 +246,7 @@ final class PolicyNode implements Node {
 
     @Override
     public OpenFile open(int flags) {
+        backend.live();
         if (OpenFlags.writes(flags) || (flags & (OpenFlags.TRUNC | OpenFlags.CREATE)) != 0) {
             checkWritable();
         }
@@ -250,6 +257,7 @@ final class PolicyNode implements Node {
 
     @Override
     public Created create(P9Name name, int flags, int mode, int gid) {
+        backend.live();
         checkWritable();
         Where w = where();
         checkVisible(w.path(), name);
@@ -260,6 +268,7 @@ final class PolicyNode implements Node {
 
     @Override
     public Qid mkdir(P9Name name, int mode, int gid) {
+        backend.live();
         checkWritable();
         checkVisible(where().path(), name);
         return inner.mkdir(name, mode, backend.ids.hostGid(gid));
@@ -267,6 +276,7 @@ final class PolicyNode implements Node {
 
     @Override
     public Qid symlink(P9Name name, P9String target, int gid) {
+        backend.live();
         checkWritable();
         checkVisible(where().path(), name);
         return inner.symlink(name, target, backend.ids.hostGid(gid));
@@ -274,6 +284,7 @@ final class PolicyNode implements Node {
 
     @Override
     public Qid mknod(P9Name name, int mode, int major, int minor, int gid) {
+        backend.live();
         checkWritable();
         checkVisible(where().path(), name);
         int t = mode & S_IFMT;
@@ -285,6 +296,7 @@ final class PolicyNode implements Node {
 
     @Override
     public void link(P9Name name, Node target) {
+        backend.live();
         checkWritable();
         PolicyNode t = mine(target);
         checkVisible(where().path(), name);
@@ -293,6 +305,7 @@ final class PolicyNode implements Node {
 
     @Override
     public void renameat(P9Name oldName, Node newDir, P9Name newName) {
+        backend.live();
         checkWritable();
         PolicyNode to = mine(newDir);
         checkVisible(where().path(), oldName);
@@ -323,6 +336,7 @@ final class PolicyNode implements Node {
 
     @Override
     public void unlinkat(P9Name name, int flags) {
+        backend.live();
         checkWritable();
         checkVisible(where().path(), name);
         inner.unlinkat(name, flags);
@@ -330,6 +344,7 @@ final class PolicyNode implements Node {
 
     @Override
     public void rename(Node newDir, P9Name newName) {
+        backend.live();
         checkWritable();
         PolicyNode to = mine(newDir);
         List<String> there = to.where().path();
@@ -347,32 +362,38 @@ final class PolicyNode implements Node {
 
     @Override
     public void remove() {
+        backend.live();
         checkWritable();
         inner.remove();
     }
 
     @Override
     public P9String readlink() {
+        backend.live();
         return inner.readlink();
     }
 
     @Override
     public FsStat statfs() {
+        backend.live();
         return inner.statfs();
     }
 
     @Override
     public byte[] listxattr() {
+        backend.live();
         return inner.listxattr();
     }
 
     @Override
     public byte[] getxattr(P9String name) {
+        backend.live();
         return inner.getxattr(name);
     }
 
     @Override
     public void setxattr(P9String name, byte[] value, int flags) {
+        backend.live();
         checkWritable();
         inner.setxattr(name, value, flags);
     }
@@ -384,6 +405,7 @@ final class PolicyNode implements Node {
 
     @Override
     public String toString() {
+        backend.live();
         return "PolicyNode[/" + String.join("/", where.path()) + " " + inner + "]";
     }
 }

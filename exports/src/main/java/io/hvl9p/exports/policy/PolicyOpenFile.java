@@ -24,11 +24,13 @@ final class PolicyOpenFile implements OpenFile {
 
     @Override
     public int read(long offset, ByteBuffer dst) {
+        backend.live();
         return inner.read(offset, dst);
     }
 
     @Override
     public int write(long offset, ByteBuffer src) {
+        backend.live();
         // Not reachable through a write-mode open (refused), but an open file must not be a way around it.
         if (backend.readOnly()) {
             throw new BackendException(Errno.EROFS, "read-only export");
@@ -38,11 +40,13 @@ final class PolicyOpenFile implements OpenFile {
 
     @Override
     public void fsync(boolean datasync) {
+        backend.live();
         inner.fsync(datasync);
     }
 
     @Override
     public void readdir(long cookie, DirentSink sink) {
+        backend.live();
         if (backend.deny.isEmpty()) {
             inner.readdir(cookie, sink);
             return;
@@ -70,11 +74,13 @@ final class PolicyOpenFile implements OpenFile {
 
     @Override
     public int lock(int type, long start, long length) {
+        backend.live();
         return inner.lock(type, start, length);
     }
 
     @Override
     public LockResult getlock(int type, long start, long length, int procId, byte[] clientId) {
+        backend.live();
         return inner.getlock(type, start, length, procId, clientId);
     }
 

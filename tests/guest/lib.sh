@@ -83,6 +83,7 @@ strerror() {
         EINVAL) echo "Invalid argument" ;;
         ENODATA) echo "No data available" ;;   # libattr's tools say "No such attribute"
         ENOSPC) echo "No space left on device" ;;
+        EROFS) echo "Read-only file system" ;;
         *) echo "$1" ;;
     esac
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,8 @@ import java.util.Set;
  * diod (Debian package {@code diod}) as the server under test: the reference the acceptance tests
  * were checked against. {@code diod -f -n -N -l 127.0.0.1:PORT -l SOCKET -e DIR}: foreground, no
  * authentication, no user database; without a user database diod refuses the kernel's first
- * attach as "nobody", hence the mount option {@code uname=root}. The aname is the export path.
+ * attach as "nobody", hence the mount option {@code uname=root}. The aname is the export path;
+ * {@code -o ro} makes the export read-only.
  */
 final class DiodServer implements ServerUnderTest {
     /**
@@ -39,25 +41,29 @@ final class DiodServer implements ServerUnderTest {
     }
 
     @Override
-    public RunningServer start(Path exportDir) throws IOException, InterruptedException {
+    public RunningServer start(Path exportDir, boolean readOnly) throws IOException, InterruptedException {
         Path diod = Host.program("diod").orElseThrow(() -> new IOException("diod not found"));
         Path dir = Files.createTempDirectory("hvl9p-diod-");
         Path socket = dir.resolve("diod.sock");
         Path log = dir.resolve("diod.log");
         int port = Host.freePort();
-        Process p = new ProcessBuilder(List.of(
-                        diod.toString(),
-                        "-f",
-                        "-n",
-                        "-N",
-                        "-L",
-                        "stderr",
-                        "-l",
-                        "127.0.0.1:" + port,
-                        "-l",
-                        socket.toString(),
-                        "-e",
-                        exportDir.toString()))
+        List<String> cmd = new ArrayList<>(List.of(
+                diod.toString(),
+                "-f",
+                "-n",
+                "-N",
+                "-L",
+                "stderr",
+                "-l",
+                "127.0.0.1:" + port,
+                "-l",
+                socket.toString(),
+                "-e",
+                exportDir.toString()));
+        if (readOnly) {
+            cmd.addAll(List.of("-o", "ro"));
+        }
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * {@code hvl9p serve} as the server under test, started in its own JVM with the test JVM's class
  * path: {@code java -cp CP io.hvl9p.daemon.Main serve --listen tcp:127.0.0.1:PORT --listen
- * unix:SOCKET --export data=DIR}; the aname is {@code data}. {@code -Dhvl9p.acceptance.trace=true}
+ * unix:SOCKET --export data=DIR} ({@code data=DIR,ro} for a read-only export); the aname is {@code data}. {@code -Dhvl9p.acceptance.trace=true}
  * adds {@code --trace} (the log is in the assertion messages), {@code -Dhvl9p.acceptance.opts=...}
  * sets extra mount options.
  */
@@ -23,7 +23,7 @@ final class HvlServer implements ServerUnderTest {
     }
 
     @Override
-    public RunningServer start(Path exportDir) throws IOException, InterruptedException {
+    public RunningServer start(Path exportDir, boolean readOnly) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("hvl9p-serve-");
         Path socket = dir.resolve("hvl9p.sock");
         Path log = dir.resolve("hvl9p.log");
@@ -40,7 +40,7 @@ final class HvlServer implements ServerUnderTest {
                 "--listen",
                 "unix:" + socket,
                 "--export",
-                ANAME + "=" + exportDir));
+                ANAME + "=" + exportDir + (readOnly ? ",ro" : "")));
         if (Boolean.getBoolean("hvl9p.acceptance.trace")) {
             cmd.add("--trace");
         }

@@ -22,10 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pass, except those the server declares as known failures (none for hvl9p), and the export
  * directory must be empty afterwards. Rows run two at a time.
  *
+ * <p>readonly.sh instead runs on a read-only export ({@code ,ro}) that the test fills with {@link
+ * ReadOnlyFixture} first; there the tree must be exactly as before (a snapshot of names, modes,
+ * owners, sizes, content hashes, mtimes and ctimes), not empty.
+ *
  * <p>The matrix: smoke.sh at msize 8192 and 524288, each with cache=none and cache=loose; smoke.sh
  * over the Unix socket; every script of tests/guest/ once (msize 64 KiB, cache=none); and
  * rename-open.sh once more with cache=loose, the mode in which the kernel reuses fids walked
- * before a rename for every recently used file (linux-client/README).
+ * before a rename for every recently used file (linux-client/README); and readonly.sh.
  */
 @Tag("slow")
 @Execution(ExecutionMode.CONCURRENT)
@@ -45,6 +49,7 @@ class LinuxClientTest {
         }
         rows.add(GuestCase.script("rename-open.sh").withCache("loose"));
         rows.add(GuestCase.script("smoke.sh").overUnixSocket());
+        rows.add(GuestCase.readOnly());
         return rows.stream();
     }
 
@@ -57,13 +62,24 @@ class LinuxClientTest {
         Path top = Host.openDirectory(base, "hvl9p-accept-");
         try {
             Path export = Host.openDirectory(top, "export-");
+            List<String> before = List.of();
+            if (c.readOnlyExport()) {
+                ReadOnlyFixture.populate(export);
+                before = ReadOnlyFixture.snapshot(export);
+            }
             GuestResult r;
             String serverLog;
-            try (RunningServer server = SERVER.start(export)) {
+            try (RunningServer server = SERVER.start(export, c.readOnlyExport())) {
                 r = client.run(server, c, client.runDirectory(SERVER.name(), c.label()));
                 serverLog = server.logTail(60);
             }
             check(c, r, serverLog);
+            if (c.readOnlyExport()) {
+                assertThat(ReadOnlyFixture.snapshot(export))
+                        .as("the read-only export after %s (names, modes, sizes, content, times)", c.script())
+                        .containsExactlyElementsOf(before);
+                return;
+            }
             List<String> left = Host.contents(export, 20);
             if (!r.failedCases().isEmpty() && !left.isEmpty()) {
                 // a known failure (stale fids) can keep the script from removing its directory

@@ -17,7 +17,12 @@ interface ServerUnderTest {
      * Starts the server exporting {@code exportDir} on a free TCP port on 127.0.0.1 and on a Unix
      * socket, and returns once both listen. The caller closes the result.
      */
-    RunningServer start(Path exportDir) throws IOException, InterruptedException;
+    default RunningServer start(Path exportDir) throws IOException, InterruptedException {
+        return start(exportDir, false);
+    }
+
+    /** As {@link #start(Path)}, with the export read-only when {@code readOnly}. */
+    RunningServer start(Path exportDir, boolean readOnly) throws IOException, InterruptedException;
 
     /**
      * Cases of a guest script that this server is known to fail, with the reason in the

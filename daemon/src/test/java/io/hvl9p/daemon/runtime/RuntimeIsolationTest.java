@@ -167,9 +167,42 @@ class RuntimeIsolationTest {
 
     @Test
     void runtimeACannotReachRuntimeBsFiles() throws Exception {
-        Map<String, String> before = snapshot(dirB);
         RuntimeSim sim = runtimes.attach(a);
         try (P9Client c = sim.client(sim.ninepDevices().getFirst())) {
+            assertCannotReachB(c);
+        }
+    }
+
+    /**
+     * The same attempts from a socket client of runtime A: a TCP listener whose server holds A's
+     * export under its policy decorator, as {@code serve --config} builds a listener bound to A,
+     * while runtime B is served over shared memory.
+     */
+    @Test
+    void aTcpClientOfRuntimeACannotReachRuntimeBsFilesEither() throws Exception {
+        io.hvl9p.server.Server server = io.hvl9p.server.Server.start(io.hvl9p.server.ServerConfig.builder()
+                .export(
+                        "a",
+                        io.hvl9p.exports.policy.PolicyBackend.wrap(
+                                io.hvl9p.server.linux.LinuxBackend.open(
+                                        dirA, io.hvl9p.server.linux.LinuxBackend.Options.defaults()),
+                                io.hvl9p.exports.policy.ExportPolicy.plain("a", dirA)))
+                .build());
+        try (server;
+                io.hvl9p.server.net.SocketListener l = io.hvl9p.server.net.SocketListener.start(
+                        server, new io.hvl9p.server.net.ListenAddress.Tcp("127.0.0.1", 0));
+                P9Client c = P9Client.connect(
+                        io.hvl9p.protocol.client.SocketFrameChannel.tcp(
+                                "127.0.0.1", ((io.hvl9p.server.net.ListenAddress.Tcp) l.address()).port()),
+                        65536 + 24,
+                        java.time.Duration.ofSeconds(10))) {
+            assertCannotReachB(c);
+        }
+    }
+
+    private void assertCannotReachB(P9Client c) throws Exception {
+        Map<String, String> before = snapshot(dirB);
+        {
             assertThat(errno(() -> NineOps.attach(c, "b")))
                     .as("Tattach aname b")
                     .isEqualTo(Errno.ENOENT);

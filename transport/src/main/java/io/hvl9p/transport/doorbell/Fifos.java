@@ -1,5 +1,6 @@
 package io.hvl9p.transport.doorbell;
 
+import io.hvl9p.transport.sys.Native;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.hvl9p.transport.doorbell;
 
+import io.hvl9p.transport.sys.Native;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,6 +1,7 @@
 package io.hvl9p.transport.pool;
 
 import io.hvl9p.transport.memory.GuestMemory;
+import io.hvl9p.transport.sys.Native;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -152,10 +153,10 @@ public final class Pool implements AutoCloseable {
         validate(size, physBase);
         return mmapPath(
                 dev,
-                Math.multiplyExact(map, Mmap.pageSize()),
+                Math.multiplyExact(map, Native.pageSize()),
                 size,
                 physBase,
-                Mmap.O_SYNC,
+                Native.O_SYNC,
                 "uio " + dev + " map " + map);
     }
 
@@ -168,7 +169,7 @@ public final class Pool implements AutoCloseable {
     public static Pool mapFile(Path file, long offset, long size, long physBase) throws IOException {
         Objects.requireNonNull(file, "file");
         validate(size, physBase);
-        long page = Mmap.pageSize();
+        long page = Native.pageSize();
         if (offset < 0 || offset % page != 0) {
             throw new IllegalArgumentException(
                     "offset must be a non-negative multiple of the page size " + page + ", got " + offset);
@@ -184,28 +185,37 @@ public final class Pool implements AutoCloseable {
         return mmapPath(file, offset, size, physBase, 0, "file " + file + " at offset " + offset);
     }
 
+    /** {@code munmap} on a cleanup path: a failure is reported as an unchecked exception. */
+    private static void unmap(long address, long size) {
+        try {
+            Native.munmap(address, size);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Pool mmapPath(Path file, long offset, long size, long physBase, int extraFlags, String describe)
             throws IOException {
-        int fd = Mmap.open(file.toString(), Mmap.O_RDWR | Mmap.O_CLOEXEC | extraFlags);
+        int fd = Native.open(file.toString(), Native.O_RDWR | Native.O_CLOEXEC | extraFlags);
         long address;
         try {
-            address = Mmap.mmap(fd, offset, size, file.toString());
+            address = Native.mmap(fd, offset, size, file.toString());
         } catch (IOException | RuntimeException | Error e) {
             try {
-                Mmap.close(fd);
+                Native.close(fd);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
         try {
-            Mmap.close(fd); // the mapping outlives the descriptor
+            Native.close(fd); // the mapping outlives the descriptor
         } catch (IOException | RuntimeException | Error e) {
-            Mmap.munmap(address, size);
+            unmap(address, size);
             throw e;
         }
         Arena arena = Arena.ofShared();
-        MemorySegment seg = MemorySegment.ofAddress(address).reinterpret(size, arena, s -> Mmap.munmap(address, size));
+        MemorySegment seg = MemorySegment.ofAddress(address).reinterpret(size, arena, s -> unmap(address, size));
         try {
             return new Pool(arena, seg, physBase, describe, null);
         } catch (RuntimeException | Error e) {

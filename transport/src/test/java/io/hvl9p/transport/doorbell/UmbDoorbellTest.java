@@ -2,6 +2,7 @@ package io.hvl9p.transport.doorbell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hvl9p.transport.sys.Native;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -122,7 +122,7 @@ class PoolTest {
     void mapFileSharesMemoryWithAFileChannelMapping() throws IOException {
         String name = uniqueName();
         Path file = Pool.SHM_DIR.resolve(name);
-        long page = Mmap.pageSize();
+        long page = io.hvl9p.transport.sys.Native.pageSize();
         long offset = page;
         try (FileChannel ch = FileChannel.open(
                         file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -165,7 +165,7 @@ class PoolTest {
     void mapFileRefusesAFileTooShort() throws IOException {
         Path file = Pool.SHM_DIR.resolve(uniqueName());
         Files.write(file, new byte[(int) SIZE]);
-        long page = Mmap.pageSize();
+        long page = io.hvl9p.transport.sys.Native.pageSize();
         assertThatThrownBy(() -> Pool.mapFile(file, page, SIZE, BASE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("too short");

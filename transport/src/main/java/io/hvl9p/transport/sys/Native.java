@@ -1,4 +1,4 @@
-package io.hvl9p.transport.doorbell;
+package io.hvl9p.transport.sys;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -13,7 +13,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The system calls of the doorbells (architecture.md section 3): one method per call through FFM
+ * The system calls of the transport, for the pools and the doorbells (architecture.md section 3):
+ * one method per call through FFM
  * downcalls, errno captured on every call with {@code Linker.Option.captureCallState("errno")},
  * {@code EINTR} retried (for {@code ppoll} with the time that is left). A would-block result
  * ({@code EAGAIN}) is returned as {@code -1} by {@link #read} and {@link #write}, because the
@@ -22,23 +23,27 @@ import java.lang.invoke.VarHandle;
  * <p>Linux only; the constants are the x86-64 and aarch64 values (they differ only in {@code
  * O_NOFOLLOW}, chosen by {@code os.arch}).
  */
-final class Native {
-    static final int O_RDWR = 2;
-    static final int O_NONBLOCK = 0x800;
-    static final int O_CLOEXEC = 0x80000;
-    static final int O_NOFOLLOW = System.getProperty("os.arch").equals("aarch64") ? 0x8000 : 0x20000;
-    static final int EFD_NONBLOCK = O_NONBLOCK;
-    static final int EFD_CLOEXEC = O_CLOEXEC;
-    static final short POLLIN = 0x1;
-    static final short POLLERR = 0x8;
-    static final short POLLHUP = 0x10;
-    static final short POLLNVAL = 0x20;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final int ENOSYS = 38;
+public final class Native {
+
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+    /** For a UIO map: writes reach the device registers at once. */
+    public static final int O_SYNC = 0x101000;
+
+    public static final int O_NOFOLLOW = System.getProperty("os.arch").equals("aarch64") ? 0x8000 : 0x20000;
+    public static final int EFD_NONBLOCK = O_NONBLOCK;
+    public static final int EFD_CLOEXEC = O_CLOEXEC;
+    public static final short POLLIN = 0x1;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLNVAL = 0x20;
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int ENOSYS = 38;
 
     /** {@code struct pollfd { int fd; short events; short revents; }}. */
-    static final StructLayout POLLFD = MemoryLayout.structLayout(
+    public static final StructLayout POLLFD = MemoryLayout.structLayout(
             ValueLayout.JAVA_INT.withName("fd"),
             ValueLayout.JAVA_SHORT.withName("events"),
             ValueLayout.JAVA_SHORT.withName("revents"));
@@ -108,7 +113,7 @@ final class Native {
     }
 
     /** {@code open(path, flags)}; returns the file descriptor. */
-    static int open(String path, int flags) throws IOException {
+    public static int open(String path, int flags) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             MemorySegment cpath = a.allocateFrom(path);
@@ -129,7 +134,7 @@ final class Native {
     }
 
     /** {@code close(fd)}; not retried on {@code EINTR} (Linux has released the descriptor anyway). */
-    static void close(int fd) throws IOException {
+    public static void close(int fd) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             int rc = (int) CLOSE.invokeExact(state, fd);
@@ -144,7 +149,7 @@ final class Native {
     }
 
     /** {@code read(fd, buf, buf.byteSize())}; returns the count, 0 at end of file, -1 for {@code EAGAIN}. */
-    static long read(int fd, MemorySegment buf) throws IOException {
+    public static long read(int fd, MemorySegment buf) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             while (true) {
@@ -168,7 +173,7 @@ final class Native {
     }
 
     /** {@code write(fd, buf, buf.byteSize())}; returns the count, -1 for {@code EAGAIN}. */
-    static long write(int fd, MemorySegment buf) throws IOException {
+    public static long write(int fd, MemorySegment buf) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             while (true) {
@@ -192,7 +197,7 @@ final class Native {
     }
 
     /** {@code mkfifo(path, mode)} (the mode is then reduced by the umask, as always). */
-    static void mkfifo(String path, int mode) throws IOException {
+    public static void mkfifo(String path, int mode) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             MemorySegment cpath = a.allocateFrom(path);
@@ -218,7 +223,7 @@ final class Native {
      *
      * @param timeoutNanos {@code 0} only checks, {@code < 0} waits without a limit
      */
-    static int ppoll(MemorySegment fds, long timeoutNanos) throws IOException {
+    public static int ppoll(MemorySegment fds, long timeoutNanos) throws IOException {
         long nfds = fds.byteSize() / POLLFD.byteSize();
         long deadline = System.nanoTime() + timeoutNanos;
         try (Arena a = Arena.ofConfined()) {
@@ -249,7 +254,7 @@ final class Native {
     }
 
     /** {@code eventfd(initval, flags)}; returns the file descriptor. */
-    static int eventfd(int initval, int flags) throws IOException {
+    public static int eventfd(int initval, int flags) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             int fd = (int) EVENTFD.invokeExact(state, initval, flags);
@@ -265,7 +270,7 @@ final class Native {
     }
 
     /** {@code mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_SHARED, fd, offset)}; returns the address. */
-    static long mmap(int fd, long offset, long size, String what) throws IOException {
+    public static long mmap(int fd, long offset, long size, String what) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             MemorySegment p = (MemorySegment)
@@ -282,7 +287,7 @@ final class Native {
     }
 
     /** {@code munmap(address, size)}. */
-    static void munmap(long address, long size) throws IOException {
+    public static void munmap(long address, long size) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             int rc = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), size);
@@ -297,7 +302,7 @@ final class Native {
     }
 
     /** The system page size, {@code sysconf(_SC_PAGESIZE)}. */
-    static long pageSize() {
+    public static long pageSize() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             long size = (long) SYSCONF.invokeExact(state, SC_PAGESIZE);
@@ -321,7 +326,7 @@ final class Native {
     }
 
     /** A failed system call, with its errno (so callers can tell, e.g., {@code ENOSYS} apart). */
-    static final class NativeException extends IOException {
+    public static final class NativeException extends IOException {
         private static final long serialVersionUID = 1L;
         private final int errno;
 
@@ -330,7 +335,7 @@ final class Native {
             this.errno = errno;
         }
 
-        int errno() {
+        public int errno() {
             return errno;
         }
 
@@ -352,6 +357,7 @@ final class Native {
                 case 24 -> " (EMFILE)";
                 case 38 -> " (ENOSYS)";
                 case 40 -> " (ELOOP)";
+                case 75 -> " (EOVERFLOW)";
                 default -> "";
             };
         }

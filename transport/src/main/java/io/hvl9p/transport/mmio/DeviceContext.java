@@ -45,11 +45,6 @@ public final class DeviceContext {
         return slot.name();
     }
 
-    /** Whether this generation is still live (not reset, re-initialised or broken). */
-    public boolean isLive() {
-        return queues.isEmpty() || queues.getFirst().isLive();
-    }
-
     /**
      * For work run inline on the controller thread: hands the controller role to a new thread
      * (the work is stuck); callable from any thread. The old thread must then throw {@link
@@ -62,11 +57,6 @@ public final class DeviceContext {
     /** What a device throws on the old controller thread after {@link #rescue}. */
     public RuntimeException handedOver() {
         return new PoolController.HandedOver();
-    }
-
-    /** Whether the calling thread is the pool's controller thread (where inline work may run). */
-    public boolean onControllerThread() {
-        return slot.pool().isControllerThread();
     }
 
     /**

@@ -371,10 +371,6 @@ public final class PoolController implements AutoCloseable {
         return thread.isAlive();
     }
 
-    boolean isControllerThread() {
-        return Thread.currentThread() == thread;
-    }
-
     /** How many times the controller role was handed to a new thread (stuck inline work). */
     public int rescues() {
         return threads.get();

@@ -311,10 +311,7 @@ public final class FrontEnd implements AutoCloseable {
         // byte the last front-end never read would otherwise look like a stray interrupt during
         // the first queue set-up and fail it (3a.4, 3a.11).
         if (doorbell.interruptsDelivered()) {
-            int stale = 0;
-            while (stale < 1_000_000 && doorbell.awaitInterrupt(0)) {
-                stale++;
-            }
+            doorbell.awaitInterrupt(0); // consumes every interrupt pending
         }
         fe.irqThread.start();
         return fe;

@@ -47,7 +47,6 @@ interface Exchange extends AutoCloseable {
         private final DeviceMemory dm;
         private final Buffer t;
         private final Buffer r;
-        private final byte[] scratch;
 
         Shm(DriverQueue queue, GuestMemory mem, DeviceMemory dm, int msize) throws IOException {
             this.queue = queue;
@@ -55,14 +54,12 @@ interface Exchange extends AutoCloseable {
             this.dm = dm;
             this.t = dm.alloc(msize);
             this.r = dm.alloc(msize);
-            this.scratch = new byte[msize];
         }
 
         @Override
         public ByteBuffer exchange(ByteBuffer frame, int keep) throws IOException {
             int len = frame.remaining();
-            frame.duplicate().get(scratch, 0, len);
-            mem.copyIn(t.pa(), scratch, 0, len);
+            mem.copyIn(t.pa(), frame.duplicate(), len);
             queue.submit(List.of(new io.hvl9p.transport.driver.Segment(t.pa(), len)), List.of(r.segment()), null);
             Used u = queue.take(-1);
             int n = Math.min(u.len(), keep);

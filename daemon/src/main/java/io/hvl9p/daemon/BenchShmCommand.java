@@ -145,12 +145,7 @@ final class BenchShmCommand implements Callable<Integer> {
             pingPool = Pool.shm(id + "-ping", 4096, 0, true);
             GuestMemory pm = pingPool.memory();
             echo = Thread.ofPlatform().name("hvl9p-bench-echo").daemon().start(() -> echo(pm));
-            List<String> cmd = new ArrayList<>(List.of(
-                    ProcessHandle.current().info().command().orElse("java"),
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
+            List<String> cmd = new ArrayList<>(Main.childCommand(
                     "bench-shm",
                     "--client",
                     "--ping",

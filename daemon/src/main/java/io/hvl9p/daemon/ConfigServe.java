@@ -3,6 +3,7 @@ package io.hvl9p.daemon;
 import io.hvl9p.daemon.runtime.RuntimeHost;
 import io.hvl9p.exports.config.DaemonConfig;
 import io.hvl9p.exports.policy.ExportPolicy;
+import io.hvl9p.exports.policy.PolicyBackend;
 import io.hvl9p.exports.policy.SwitchingBackend;
 import io.hvl9p.server.Server;
 import io.hvl9p.server.ServerConfig;
@@ -33,6 +34,11 @@ final class ConfigServe implements AutoCloseable {
 
     private static Backend linux(ExportPolicy p) {
         return LinuxBackend.open(p.path(), new LinuxBackend.Options(p.readOnly(), p.deviceNodes()));
+    }
+
+    /** An export's host directory under its policy decorator (for a policy that never changes). */
+    static Backend open(ExportPolicy p) {
+        return PolicyBackend.wrap(linux(p), p);
     }
 
     /** The policy-wrapped, replaceable backend of one export of {@code runtime}. */

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -145,13 +144,7 @@ final class DemoCommand implements Callable<Integer> {
             for (String line : host.describe()) {
                 say(line);
             }
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(Main.class.getName());
-            cmd.addAll(List.of(
+            List<String> cmd = Main.childCommand(
                     "runtime-sim",
                     "--name",
                     "rt1",
@@ -165,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
                     doorbell,
                     "--hello",
                     "hello from rt1, an auxiliary runtime with no IP stack",
-                    "--files"));
+                    "--files");
             if (hold) {
                 cmd.addAll(List.of("--echo-lines", "1", "--timeout", timeout.toSeconds() + "s"));
             }

@@ -2,6 +2,9 @@ package io.hvl9p.daemon;
 
 import io.hvl9p.protocol.MiscConstants;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +69,21 @@ public final class Main implements Callable<Integer> {
         // the load generator parses its own options
         cl.getSubcommands().get("load").setUnmatchedOptionsArePositionalParams(true);
         return cl;
+    }
+
+    /**
+     * The command line that runs {@code hvl9p ARGS} in a child JVM: this JVM's java, native access
+     * enabled, this process's class path (the demo's runtime, bench-shm's runtime side, tests).
+     */
+    public static List<String> childCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     static String versionLine() {

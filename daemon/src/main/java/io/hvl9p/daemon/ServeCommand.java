@@ -4,10 +4,8 @@ import io.hvl9p.daemon.runtime.ControlSocket;
 import io.hvl9p.daemon.runtime.RuntimeHost;
 import io.hvl9p.daemon.runtime.RuntimeSpec;
 import io.hvl9p.exports.policy.ExportPolicy;
-import io.hvl9p.exports.policy.PolicyBackend;
 import io.hvl9p.server.Server;
 import io.hvl9p.server.ServerConfig;
-import io.hvl9p.server.linux.LinuxBackend;
 import io.hvl9p.server.net.ListenAddress;
 import io.hvl9p.server.net.SocketListener;
 import io.hvl9p.server.spi.Backend;
@@ -117,17 +115,16 @@ final class ServeCommand implements Callable<Integer> {
     record ExportArg(String name, Path path, boolean readOnly, boolean deviceNodes) {
         /** The export as a policy: read-only and device nodes from the flags, nothing squashed or denied. */
         ExportPolicy policy() {
-            ExportPolicy p = ExportPolicy.plain(name, path);
             return new ExportPolicy(
                     name,
                     path,
                     readOnly,
-                    p.squash(),
-                    p.anonUid(),
-                    p.anonGid(),
-                    p.uidMap(),
-                    p.gidMap(),
-                    p.deny(),
+                    ExportPolicy.Squash.NONE,
+                    ExportPolicy.NOBODY,
+                    ExportPolicy.NOBODY,
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
                     deviceNodes,
                     0);
         }
@@ -137,8 +134,7 @@ final class ServeCommand implements Callable<Integer> {
          * (EROFS for every mutating request) and device-node creation the same on every transport.
          */
         Backend open() {
-            return PolicyBackend.wrap(
-                    LinuxBackend.open(path, new LinuxBackend.Options(readOnly, deviceNodes)), policy());
+            return ConfigServe.open(policy());
         }
 
         static ExportArg parse(String s) {

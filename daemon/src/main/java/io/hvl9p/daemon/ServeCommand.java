@@ -281,53 +281,64 @@ final class ServeCommand implements Callable<Integer> {
             }
         } catch (IOException | RuntimeException e) {
             // whatever failed, the runtimes already started are stopped and their pools and FIFOs removed
-            hosts.forEach(RuntimeHost::close);
-            listeners.forEach(SocketListener::close);
-            server.close();
+            shutdown(listeners, server, hosts);
             err.println("hvl9p serve: " + e.getMessage());
             return 1;
         }
+        List<String> banner = new ArrayList<>();
+        for (SocketListener l : listeners) {
+            banner.add("listening on " + l.address());
+        }
+        for (ExportArg a : parsed.values()) {
+            banner.add("export " + a.name() + " = " + a.path().toAbsolutePath() + (a.readOnly() ? " (read-only)" : ""));
+        }
+        for (RuntimeHost h : hosts) {
+            banner.addAll(h.describe());
+        }
+        return serveUntilStopped(hosts, () -> shutdown(listeners, server, hosts), banner, out, err);
+    }
+
+    /**
+     * Serves until SIGINT/SIGTERM (or a test's {@link #stop}): opens the control socket if asked,
+     * prints {@code banner}, then waits. {@code closeAll} runs once, from the shutdown hook or on
+     * the way out; it also runs if the control socket cannot be opened (status 1).
+     */
+    private int serveUntilStopped(
+            List<RuntimeHost> hosts, Runnable closeAll, List<String> banner, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         startedRuntimes = List.copyOf(hosts);
-        ControlSocket controlSocket = null;
+        ControlSocket ctl = null;
         if (control != null) {
             Map<String, RuntimeHost> byName = new LinkedHashMap<>();
             for (RuntimeHost h : hosts) {
                 byName.put(h.spec().name(), h);
             }
             try {
-                controlSocket = ControlSocket.listen(control, byName);
+                ctl = ControlSocket.listen(control, byName);
             } catch (IOException e) {
-                hosts.forEach(RuntimeHost::close);
-                listeners.forEach(SocketListener::close);
-                server.close();
+                closeAll.run();
                 err.println("hvl9p serve: " + e.getMessage());
                 return 1;
             }
         }
-        final ControlSocket ctl = controlSocket;
+        final ControlSocket c = ctl;
+        Runnable stopAll = () -> {
+            if (c != null) {
+                c.close();
+            }
+            closeAll.run();
+        };
         CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            if (ctl != null) {
-                ctl.close();
-            }
-            shutdown(listeners, server, hosts);
+            stopAll.run();
             done.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        for (SocketListener l : listeners) {
-            out.println("hvl9p: listening on " + l.address());
+        for (String line : banner) {
+            out.println("hvl9p: " + line);
         }
-        for (ExportArg a : parsed.values()) {
-            out.println("hvl9p: export " + a.name() + " = " + a.path().toAbsolutePath()
-                    + (a.readOnly() ? " (read-only)" : ""));
-        }
-        for (RuntimeHost h : hosts) {
-            for (String line : h.describe()) {
-                out.println("hvl9p: " + line);
-            }
-        }
-        if (ctl != null) {
-            out.println("hvl9p: control socket " + ctl.path() + " (hvl9p ctl --control " + ctl.path() + " status)");
+        if (c != null) {
+            out.println("hvl9p: control socket " + c.path() + " (hvl9p ctl --control " + c.path() + " status)");
         }
         out.flush();
         if (started != null) {
@@ -336,10 +347,7 @@ final class ServeCommand implements Callable<Integer> {
         done.await();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
-            if (ctl != null) {
-                ctl.close();
-            }
-            shutdown(listeners, server, hosts);
+            stopAll.run();
         } catch (IllegalStateException shuttingDown) {
             // the hook runs it
         }
@@ -387,29 +395,6 @@ final class ServeCommand implements Callable<Integer> {
             err.println("hvl9p serve: " + e.getMessage());
             return 1;
         }
-        startedRuntimes = List.copyOf(served.hosts());
-        ControlSocket ctl = null;
-        if (control != null) {
-            Map<String, RuntimeHost> byName = new LinkedHashMap<>();
-            served.hosts().forEach(h -> byName.put(h.spec().name(), h));
-            try {
-                ctl = ControlSocket.listen(control, byName);
-            } catch (IOException e) {
-                served.close();
-                err.println("hvl9p serve: " + e.getMessage());
-                return 1;
-            }
-        }
-        final ControlSocket control = ctl;
-        CountDownLatch done = stop != null ? stop : new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            if (control != null) {
-                control.close();
-            }
-            served.close();
-            done.countDown();
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
         // SIGHUP: read the file again; a valid one applies to new attaches (and revokes exports
         // that disappeared), an invalid one is reported and the running policy stays.
         reload = () -> {
@@ -422,7 +407,7 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 List<String> changes = served.reload(next);
                 out.println("hvl9p: reloaded " + config + (changes.isEmpty() ? ": no change" : ""));
-                changes.forEach(c -> out.println("hvl9p:   " + c));
+                changes.forEach(line -> out.println("hvl9p:   " + line));
                 out.flush();
             }
         };
@@ -432,32 +417,20 @@ final class ServeCommand implements Callable<Integer> {
                 r.run();
             }
         });
-        out.println("hvl9p: configuration " + config + " (SIGHUP reloads it)");
+        List<String> banner = new ArrayList<>();
+        banner.add("configuration " + config + " (SIGHUP reloads it)");
         for (RuntimeHost h : served.hosts()) {
-            for (String line : h.describe()) {
-                out.println("hvl9p: " + line);
-            }
+            banner.addAll(h.describe());
         }
         for (SocketListener l : served.listeners()) {
-            out.println("hvl9p: listening on " + l.address());
+            banner.add("listening on " + l.address());
         }
-        out.flush();
-        if (started != null) {
-            started.countDown();
-        }
-        done.await();
-        Sighup.restore(previous);
-        reload = null;
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            if (control != null) {
-                control.close();
-            }
-            served.close();
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs it
+            return serveUntilStopped(served.hosts(), served::close, banner, out, err);
+        } finally {
+            Sighup.restore(previous);
+            reload = null;
         }
-        return 0;
     }
 
     /** The server settings of one 9p device: the same as the sockets', with fewer workers. */
